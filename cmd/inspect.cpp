@@ -45,7 +45,8 @@ void flatten(const Json& value, const std::string& prefix, Table& table) {
 int run_inspect(const InspectOptions& opts) {
   const auto format = parse_output_format(opts.output);
   const Catalog catalog = Catalog::embedded();
-  const ResolvedModel model = resolve_model(opts.model, catalog);
+  hub::HubClient client(hub::HubSettings::from_env(hub::process_env()));
+  const ResolvedModel model = resolve_model(opts.model, catalog, client);
   const ParameterBreakdown params = count_parameters(model.config);
 
   Json data{{"model", model.name},

@@ -1,6 +1,8 @@
 #include "model/resolve.hpp"
 
 #include "hub/cache.hpp"
+#include "hub/errors.hpp"
+#include "hub/remote.hpp"
 #include "hub/repo_id.hpp"
 #include "util/error.hpp"
 
@@ -149,6 +151,38 @@ ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, 
     throw usage_error(fmt::format("no such file or directory: {}", reference),
                       "give an existing model directory or config.json, a catalog alias or an HF id (org/name)");
   throw usage_error(fmt::format("unknown model '{}'", reference), unknown_hint(reference, catalog, false));
+}
+
+ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, hub::HubClient& client) {
+  const EnvLookup env = hub::process_env();
+  try {
+    return resolve_model(reference, catalog, env);
+  } catch (const Error& e) {
+    std::error_code ec;
+    const bool is_path = fs::exists(fs::path(std::string(reference)), ec);
+    const std::string_view id = reference.substr(0, reference.rfind('@'));
+    if (e.code() != ExitCode::usage || is_path || !looks_like_hf_id(id)) throw;
+  }
+  const hub::RepoRef ref = hub::parse_repo_ref(reference);
+  const std::string revision = ref.revision.value_or(hub::kDefaultRevision);
+  hub::FetchedText fetched;
+  try {
+    fetched = hub::fetch_file_text(client, ref.repo, revision, "config.json");
+  } catch (const hub::HubUnreachable& e) {
+    throw usage_error(fmt::format("unknown model '{}': not in the built-in catalog; {}",
+                                  reference, e.what()),
+                      unknown_hint(reference, catalog, true));
+  }
+  const std::string where = fmt::format("{}@{} config.json", ref.repo.id, fetched.file.commit.substr(0, 12));
+  ResolvedModel r;
+  r.name = ref.repo.id;
+  r.source = fetched.file.source == hub::Source::hub ? ModelSourceKind::hub : ModelSourceKind::hf_cache;
+  r.source_detail = fmt::format("Hugging Face {} ({})", fetched.file.source == hub::Source::hub ? "Hub" : "cache",
+                                where);
+  r.config = parse_model_config(parse_json_text(fetched.text, where), where);
+  r.model_dir = fetched.file.path.parent_path();
+  r.revision = ref.revision.value_or("");
+  return r;
 }
 
 }  // namespace llmctl

@@ -3,6 +3,7 @@
 // id (org/name[@revision]) found in the catalog or the local HF cache.
 #pragma once
 
+#include "hub/api.hpp"
 #include "hub/settings.hpp"
 #include "model/catalog.hpp"
 #include "model/config.hpp"
@@ -60,5 +61,12 @@ std::optional<std::filesystem::path> hf_cache_snapshot(std::string_view hf_id, s
 ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog);
 // The same with an explicit environment (tests).
 ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, const EnvLookup& env);
+
+// resolve_model, then, for an `org/name[@revision]` id that neither the
+// catalog nor the cache knows, its config.json from the Hub through `client`
+// (kept in the HF cache; HF_HUB_OFFLINE honoured). The source says whether the
+// Hub or the cache answered. Gated, missing and unreachable repositories are
+// Errors that name the cause.
+ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, hub::HubClient& client);
 
 }  // namespace llmctl

@@ -95,8 +95,8 @@ Fit evaluate_core(const FitInputs& in, const Accelerator& gpu, u64 tp, u64 pp) {
     f.max_context = best;
     f.fits = v.starts && f.max_concurrency >= in.concurrency;
     f.reason = !v.starts ? "vLLM refuses to start: " + v.error
-               : f.fits  ? fmt::format("vLLM holds {} sequences of {} tokens", with_commas(f.max_concurrency),
-                                       with_commas(in.context))
+               : f.fits  ? fmt::format("vLLM holds {} sequence{} of {} tokens", with_commas(f.max_concurrency),
+                                       f.max_concurrency == 1 ? "" : "s", with_commas(in.context))
                          : fmt::format("vLLM starts but holds only {} sequences of {} tokens, {} requested",
                                        with_commas(f.max_concurrency), with_commas(in.context), in.concurrency);
   } else {

@@ -105,6 +105,10 @@ SizeReport size_model(const ModelConfig& config, WeightsEstimate weights, const 
   const Workload load{r.context, r.concurrency, r.tp, r.pp, r.prefill_tokens};
   r.estimate = estimate_memory(r.config, r.weights, r.kv, load, r.constants, cc);
   if (in.guide) r.guide = guide_estimate(r.config, r.params, r.context, r.kv_model.bytes_per_token());
+  if (config.multimodal && r.fit && r.fit->vllm_modelled)
+    r.notes.push_back("multimodal model: vLLM also profiles its vision encoder, and the measured activation peak of "
+                      "multimodal models differs from the text-only model used here (Mistral-Small-3.2 on H100: 2.12 "
+                      "GiB measured); treat the vLLM figures as an estimate");
   for (const auto& n : config.notes) r.notes.push_back(n);
   for (const auto& n : r.weights.notes) r.notes.push_back(n);
   return r;

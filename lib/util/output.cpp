@@ -26,14 +26,18 @@ OutputFormat parse_output_format(std::string_view name) {
 
 namespace {
 
-// A plain scalar that a YAML 1.2 reader would turn into something other than
-// the string we mean: booleans, nulls, numbers, or text with YAML syntax.
+// A plain scalar that a YAML reader would turn into something other than the
+// string we mean. Readers still use YAML 1.1's resolvers (PyYAML, yaml-cpp,
+// kubectl's go-yaml v2), so 1.1's booleans, octals, sexagesimal numbers,
+// timestamps and the merge/value keys are quoted as well as 1.2's types.
 bool needs_quotes(const std::string& s) {
   if (s.empty()) return true;
   static const std::regex special(
-      R"(^(true|false|yes|no|on|off|y|n|null|~|True|False|TRUE|FALSE|Yes|No|YES|NO|On|Off|ON|OFF|Null|NULL)$)"
+      R"(^(true|false|yes|no|on|off|y|n|null|~|True|False|TRUE|FALSE|Yes|No|YES|NO|On|Off|ON|OFF|Y|N|Null|NULL|=|<<)$)"
       R"(|^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)"
-      R"(|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$|^0[xob][0-9a-fA-F_]+$)");
+      R"(|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$|^[-+]?0[xob]?[0-9a-fA-F_]+$)"
+      R"(|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$)"
+      R"(|^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$)");
   return std::regex_match(s, special);
 }
 

@@ -48,6 +48,17 @@ TEST_CASE("to_yaml round-trips through a YAML parser with types intact") {
   CHECK(node["nested"]["k"].IsSequence());
 }
 
+TEST_CASE("to_yaml quotes strings that YAML 1.1 readers would retype") {
+  for (const char* text : {"2025-06-01", "2025-06-01T10:00:00Z", "1:30", "0777", "0x1F", "Y", "off", "=", "<<",
+                           ".5", "1_000"}) {
+    const YAML::Node node = YAML::Load(to_yaml(Json{{"v", text}}));
+    CHECK_MESSAGE(node["v"].Tag() == "!", text);
+    CHECK(node["v"].as<std::string>() == text);
+  }
+  CHECK(to_yaml(Json{{"v", "qwen3-1.7b"}}) == "v: qwen3-1.7b\n");  // ordinary text stays plain
+  CHECK(to_yaml(Json{{"v", "g6.2xlarge"}}) == "v: g6.2xlarge\n");
+}
+
 TEST_CASE("to_yaml keeps key order") {
   const Json data = {{"zeta", 1}, {"alpha", 2}};
   const std::string text = to_yaml(data);
