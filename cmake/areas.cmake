@@ -1,14 +1,18 @@
-# llmctl_area(<name> [DEPENDS <area>...] [LIBS <target>...])
-# Builds lib/<name>/**/*.cpp into the static library llmctl_<name>, linked to
+# llmctl_area(<name> [DIR <folder>] [DEPENDS <area>...] [LIBS <target>...])
+# Builds lib/<name>/**/*.cpp (lib/<folder>/ when DIR is given, for an area in
+# a nested folder such as backend/cpu) into the static library llmctl_<name>, linked to
 # the areas it may use, and, when tests/<name>/ has test files, the doctest
 # binary llmctl_tests_<name> (each TEST_CASE a ctest entry).
 set(LLMCTL_AREAS "" CACHE INTERNAL "")
 function(llmctl_area name)
-  cmake_parse_arguments(ARG "" "" "DEPENDS;LIBS" ${ARGN})
-  file(GLOB_RECURSE _sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lib/${name}/*.cpp)
+  cmake_parse_arguments(ARG "" "DIR" "DEPENDS;LIBS" ${ARGN})
+  if(NOT ARG_DIR)
+    set(ARG_DIR ${name})
+  endif()
+  file(GLOB_RECURSE _sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lib/${ARG_DIR}/*.cpp)
   if(NOT _sources)  # an area whose first module is still to come
     set(_sources ${CMAKE_BINARY_DIR}/generated/empty_area_${name}.cpp)
-    file(WRITE ${_sources} "// lib/${name} has no sources yet\n")
+    file(WRITE ${_sources} "// lib/${ARG_DIR} has no sources yet\n")
   endif()
   add_library(llmctl_${name} STATIC ${_sources})
   target_include_directories(llmctl_${name} PUBLIC ${CMAKE_SOURCE_DIR}/lib)

@@ -24,6 +24,10 @@ void add_model_argument(CLI::App& app, std::string& model) {
 
 bool stdout_color(const GlobalOptions& global) { return use_color(stdout, global.no_color); }
 
+void verbose(const GlobalOptions& global, const std::string& line) {
+  if (global.verbose) std::fprintf(stderr, "llmctl: %s\n", line.c_str());
+}
+
 void set_examples(CLI::App& app, const std::string& examples) {
   app.footer("\nExamples:\n" + examples);
 }

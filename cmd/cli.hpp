@@ -28,6 +28,9 @@ void add_model_argument(CLI::App& app, std::string& model);
 // Colour decision for stdout with the global flags applied.
 bool stdout_color(const GlobalOptions& global);
 
+// A diagnostic line on stderr ("llmctl: <line>") shown only with -v/--verbose.
+void verbose(const GlobalOptions& global, const std::string& line);
+
 // Sets the usage examples shown at the end of a command's --help.
 void set_examples(CLI::App& app, const std::string& examples);
 

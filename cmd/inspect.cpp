@@ -6,6 +6,8 @@
 #include "sizing/parameters.hpp"
 #include "util/units.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <iostream>
 
@@ -46,7 +48,12 @@ int run_inspect(const InspectOptions& opts) {
   const auto format = parse_output_format(opts.output);
   const Catalog catalog = Catalog::embedded();
   hub::HubClient client(hub::HubSettings::from_env(hub::process_env()));
+  const auto& hub_settings = client.settings();
+  cli::verbose(*opts.global, fmt::format("resolving '{}': path, catalog ({} models), HF cache {}, then {}", opts.model,
+                                         catalog.entries().size(), hub_settings.cache_dir.string(),
+                                         hub_settings.offline ? "no Hub (HF_HUB_OFFLINE)" : hub_settings.endpoint));
   const ResolvedModel model = resolve_model(opts.model, catalog, client);
+  cli::verbose(*opts.global, fmt::format("answered by {}: {}", source_kind_name(model.source), model.source_detail));
   const ParameterBreakdown params = count_parameters(model.config);
 
   Json data{{"model", model.name},

@@ -1,12 +1,15 @@
 // llmctl: size, fetch, deploy, serve and benchmark LLMs.
 // main() builds the command line, runs one subcommand, and is the one place
 // where errors become messages and exit codes (README.md, "Exit codes").
+#include "chat_template.hpp"
 #include "cli.hpp"
 #include "completion.hpp"
 #include "inspect.hpp"
 #include "models.hpp"
 #include "pull.hpp"
+#include "render.hpp"
 #include "size.hpp"
+#include "tokenize.hpp"
 
 #include "hub/http.hpp"
 #include "util/error.hpp"
@@ -16,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -94,6 +98,15 @@ int main(int argc, char** argv) {
   cmd::SizeOptions size_opts;
   size_opts.global = &global;
   CLI::App* size_cmd = cmd::register_size(root, size_opts);
+  cmd::RenderOptions render_opts;
+  render_opts.global = &global;
+  CLI::App* render_cmd = cmd::register_render(root, render_opts);
+  cmd::TokenizeOptions tokenize_opts;
+  tokenize_opts.global = &global;
+  CLI::App* tokenize_cmd = cmd::register_tokenize(root, tokenize_opts);
+  cmd::ChatTemplateOptions chat_template_opts;
+  chat_template_opts.global = &global;
+  CLI::App* chat_template_cmd = cmd::register_chat_template(root, chat_template_opts);
 
   const bool stderr_color = use_color(stderr, false);
   try {
@@ -102,14 +115,24 @@ int main(int argc, char** argv) {
     return handle_parse_error(root, e, stderr_color && !global.no_color);
   }
 
-  try {
+  const auto started = std::chrono::steady_clock::now();
+  const auto dispatch = [&]() -> int {
     if (models_cmd->parsed()) return cmd::run_models(models_opts);
     if (inspect_cmd->parsed()) return cmd::run_inspect(inspect_opts);
     if (completion_cmd->parsed()) return cmd::run_completion(completion_opts);
     if (pull_cmd->parsed()) return cmd::run_pull(pull_opts);
     if (size_cmd->parsed()) return cmd::run_size(size_opts);
+    if (render_cmd->parsed()) return cmd::run_render(render_opts);
+    if (tokenize_cmd->parsed()) return cmd::run_tokenize(tokenize_opts);
+    if (chat_template_cmd->parsed()) return cmd::run_chat_template(chat_template_opts);
     std::cout << root.help();
     return 0;
+  };
+  try {
+    const int rc = dispatch();
+    cli::verbose(global, fmt::format("done in {:.1f} ms", std::chrono::duration<double, std::milli>(
+                                                           std::chrono::steady_clock::now() - started).count()));
+    return rc;
   } catch (const Error& e) {
     print_error(e.what(), e.hint(), stderr_color && !global.no_color);
     return static_cast<int>(e.code());

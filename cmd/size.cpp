@@ -86,6 +86,10 @@ int run_size(const SizeOptions& o) {
   const LoadedModel model = load_model(o.model, policy, [](const std::string& line) {
     std::fprintf(stderr, "llmctl: %s\n", line.c_str());
   });
+  cli::verbose(*o.global, "config: " + model.config_source_kind + ", " + model.config_source);
+  cli::verbose(*o.global, model.checkpoint ? "weights: " + model.headers_kind + ", " + model.headers_source
+                                           : std::string("weights: computed from the config"));
+  for (const auto& note : model.notes) cli::verbose(*o.global, "note: " + note);
   const WeightPrecision precision = resolve_weight_precision(o.dtype, model.config);
   WeightsEstimate weights =
       model.checkpoint

@@ -7,7 +7,7 @@ __llmctl_aliases='qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qw
 # Subcommands of a command path.
 __llmctl_subcommands() {
   case "$1" in
-    '') echo 'models inspect completion pull size' ;;
+    '') echo 'models inspect completion pull size render tokenize chat-template' ;;
   esac
 }
 
@@ -20,6 +20,9 @@ __llmctl_options() {
     'completion') echo '-h --help -v --verbose --no-color' ;;
     'pull') echo '-h --help --include --exclude --revision --local-dir --max-workers --token --dry-run --headers-only -o --output -v --verbose --no-color' ;;
     'size') echo '-h --help -o --output --dtype --kv-dtype --context --concurrency --tp --pp --max-num-batched-tokens --max-num-seqs --gpu --instance --gpu-memory-utilization --block-size --vllm-version --vllm-constant --weights-from --check --guide --explain -v --verbose --no-color' ;;
+    'render') echo '-h --help -o --output --gpu --instance --engine --context --concurrency --tp --pp --replicas --namespace --name --image --with -f --values --set --template-dir -v --verbose --no-color' ;;
+    'tokenize') echo '-h --help -f --file --no-special --count-only --lines --decode --skip-special -o --output -v --verbose --no-color' ;;
+    'chat-template') echo '-h --help --messages --tools --kwargs --template --no-generation-prompt --continue-final-message --count-tokens -o --output -v --verbose --no-color' ;;
   esac
 }
 
@@ -91,6 +94,57 @@ __llmctl_option_value() {
     'size|-v') echo 'any' ;;
     'size|--verbose') echo 'any' ;;
     'size|--no-color') echo 'any' ;;
+    'render|-h') echo 'any' ;;
+    'render|--help') echo 'any' ;;
+    'render|-o') echo 'choice:yaml json context' ;;
+    'render|--output') echo 'choice:yaml json context' ;;
+    'render|--gpu') echo 'any' ;;
+    'render|--instance') echo 'any' ;;
+    'render|--engine') echo 'choice:vllm sglang llmctl' ;;
+    'render|--context') echo 'any' ;;
+    'render|--concurrency') echo 'any' ;;
+    'render|--tp') echo 'any' ;;
+    'render|--pp') echo 'any' ;;
+    'render|--replicas') echo 'any' ;;
+    'render|--namespace') echo 'any' ;;
+    'render|--name') echo 'any' ;;
+    'render|--image') echo 'any' ;;
+    'render|--with') echo 'choice:autoscaling pdb cache monitoring ingress' ;;
+    'render|-f') echo 'path' ;;
+    'render|--values') echo 'path' ;;
+    'render|--set') echo 'any' ;;
+    'render|--template-dir') echo 'path' ;;
+    'render|-v') echo 'any' ;;
+    'render|--verbose') echo 'any' ;;
+    'render|--no-color') echo 'any' ;;
+    'tokenize|-h') echo 'any' ;;
+    'tokenize|--help') echo 'any' ;;
+    'tokenize|-f') echo 'path' ;;
+    'tokenize|--file') echo 'path' ;;
+    'tokenize|--no-special') echo 'any' ;;
+    'tokenize|--count-only') echo 'any' ;;
+    'tokenize|--lines') echo 'any' ;;
+    'tokenize|--decode') echo 'any' ;;
+    'tokenize|--skip-special') echo 'any' ;;
+    'tokenize|-o') echo 'choice:table json yaml' ;;
+    'tokenize|--output') echo 'choice:table json yaml' ;;
+    'tokenize|-v') echo 'any' ;;
+    'tokenize|--verbose') echo 'any' ;;
+    'tokenize|--no-color') echo 'any' ;;
+    'chat-template|-h') echo 'any' ;;
+    'chat-template|--help') echo 'any' ;;
+    'chat-template|--messages') echo 'path' ;;
+    'chat-template|--tools') echo 'path' ;;
+    'chat-template|--kwargs') echo 'any' ;;
+    'chat-template|--template') echo 'any' ;;
+    'chat-template|--no-generation-prompt') echo 'any' ;;
+    'chat-template|--continue-final-message') echo 'any' ;;
+    'chat-template|--count-tokens') echo 'any' ;;
+    'chat-template|-o') echo 'choice:table json yaml' ;;
+    'chat-template|--output') echo 'choice:table json yaml' ;;
+    'chat-template|-v') echo 'any' ;;
+    'chat-template|--verbose') echo 'any' ;;
+    'chat-template|--no-color') echo 'any' ;;
   esac
 }
 
@@ -102,6 +156,10 @@ __llmctl_positional() {
     'completion|0') echo 'choice:bash zsh fish' ;;
     'pull|0') echo 'model' ;;
     'size|0') echo 'model' ;;
+    'render|0') echo 'model' ;;
+    'tokenize|0') echo 'model' ;;
+    'tokenize|1') echo 'any' ;;
+    'chat-template|0') echo 'model' ;;
   esac
 }
 

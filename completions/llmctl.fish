@@ -2,8 +2,8 @@
 # Use: llmctl completion fish | source, or install as
 # ~/.config/fish/completions/llmctl.fish
 
-set -g __llmctl_subcommand_keys '|models' '|inspect' '|completion' '|pull' '|size'
-set -g __llmctl_value_options '|-h' '|--help' '|--version' '|-v' '|--verbose' '|--no-color' 'models|-h' 'models|--help' 'models|-o' 'models|--output' 'models|-v' 'models|--verbose' 'models|--no-color' 'inspect|-h' 'inspect|--help' 'inspect|-o' 'inspect|--output' 'inspect|-v' 'inspect|--verbose' 'inspect|--no-color' 'completion|-h' 'completion|--help' 'completion|-v' 'completion|--verbose' 'completion|--no-color' 'pull|-h' 'pull|--help' 'pull|--include' 'pull|--exclude' 'pull|--revision' 'pull|--local-dir' 'pull|--max-workers' 'pull|--token' 'pull|--dry-run' 'pull|--headers-only' 'pull|-o' 'pull|--output' 'pull|-v' 'pull|--verbose' 'pull|--no-color' 'size|-h' 'size|--help' 'size|-o' 'size|--output' 'size|--dtype' 'size|--kv-dtype' 'size|--context' 'size|--concurrency' 'size|--tp' 'size|--pp' 'size|--max-num-batched-tokens' 'size|--max-num-seqs' 'size|--gpu' 'size|--instance' 'size|--gpu-memory-utilization' 'size|--block-size' 'size|--vllm-version' 'size|--vllm-constant' 'size|--weights-from' 'size|--check' 'size|--guide' 'size|--explain' 'size|-v' 'size|--verbose' 'size|--no-color'
+set -g __llmctl_subcommand_keys '|models' '|inspect' '|completion' '|pull' '|size' '|render' '|tokenize' '|chat-template'
+set -g __llmctl_value_options '|-h' '|--help' '|--version' '|-v' '|--verbose' '|--no-color' 'models|-h' 'models|--help' 'models|-o' 'models|--output' 'models|-v' 'models|--verbose' 'models|--no-color' 'inspect|-h' 'inspect|--help' 'inspect|-o' 'inspect|--output' 'inspect|-v' 'inspect|--verbose' 'inspect|--no-color' 'completion|-h' 'completion|--help' 'completion|-v' 'completion|--verbose' 'completion|--no-color' 'pull|-h' 'pull|--help' 'pull|--include' 'pull|--exclude' 'pull|--revision' 'pull|--local-dir' 'pull|--max-workers' 'pull|--token' 'pull|--dry-run' 'pull|--headers-only' 'pull|-o' 'pull|--output' 'pull|-v' 'pull|--verbose' 'pull|--no-color' 'size|-h' 'size|--help' 'size|-o' 'size|--output' 'size|--dtype' 'size|--kv-dtype' 'size|--context' 'size|--concurrency' 'size|--tp' 'size|--pp' 'size|--max-num-batched-tokens' 'size|--max-num-seqs' 'size|--gpu' 'size|--instance' 'size|--gpu-memory-utilization' 'size|--block-size' 'size|--vllm-version' 'size|--vllm-constant' 'size|--weights-from' 'size|--check' 'size|--guide' 'size|--explain' 'size|-v' 'size|--verbose' 'size|--no-color' 'render|-h' 'render|--help' 'render|-o' 'render|--output' 'render|--gpu' 'render|--instance' 'render|--engine' 'render|--context' 'render|--concurrency' 'render|--tp' 'render|--pp' 'render|--replicas' 'render|--namespace' 'render|--name' 'render|--image' 'render|--with' 'render|-f' 'render|--values' 'render|--set' 'render|--template-dir' 'render|-v' 'render|--verbose' 'render|--no-color' 'tokenize|-h' 'tokenize|--help' 'tokenize|-f' 'tokenize|--file' 'tokenize|--no-special' 'tokenize|--count-only' 'tokenize|--lines' 'tokenize|--decode' 'tokenize|--skip-special' 'tokenize|-o' 'tokenize|--output' 'tokenize|-v' 'tokenize|--verbose' 'tokenize|--no-color' 'chat-template|-h' 'chat-template|--help' 'chat-template|--messages' 'chat-template|--tools' 'chat-template|--kwargs' 'chat-template|--template' 'chat-template|--no-generation-prompt' 'chat-template|--continue-final-message' 'chat-template|--count-tokens' 'chat-template|-o' 'chat-template|--output' 'chat-template|-v' 'chat-template|--verbose' 'chat-template|--no-color'
 
 # Prints the command path and the number of positionals typed after it.
 function __llmctl_state
@@ -53,6 +53,9 @@ complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'inspect
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'completion' -d 'Print a shell completion script (bash, zsh or fish)'
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'pull' -d 'Download a model from the Hugging Face Hub into the shared HF cache'
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'size' -d 'Exact GPU memory (weights, KV cache, activations), vLLM\'s allocation and the cheapest fit'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'render' -d 'Kubernetes manifests for vLLM (or SGLang, llmctl serve) sized for the model and the instance'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'tokenize' -d 'Turn text into a model\'s token ids (identical to Hugging Face)'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'chat-template' -d 'Render a conversation with the model\'s chat template: the exact prompt'
 complete -c llmctl -n '__llmctl_at \'\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
 complete -c llmctl -n '__llmctl_at \'\'' -l 'version' -d 'Print the version and exit' -x
 complete -c llmctl -n '__llmctl_at \'\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
@@ -106,3 +109,46 @@ complete -c llmctl -n '__llmctl_at \'size\'' -l 'explain' -d 'Show every figure 
 complete -c llmctl -n '__llmctl_at \'size\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
 complete -c llmctl -n '__llmctl_at \'size\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
 complete -c llmctl -n '__llmctl_at \'size\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'
+complete -c llmctl -n '__llmctl_at \'render\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -s 'o' -l 'output' -d 'yaml (multi-document), json (a v1 List), or context (what the templates see, as JSON)' -x -a 'yaml json context'
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'gpu' -d 'A GPU of the catalog, when the node type is not known (no node selector)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'instance' -d 'The nodes\' instance type (g6.2xlarge, p5.48xlarge, ...); default: the cheapest AWS one that fits' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'engine' -d 'Serving engine (default vllm, or the values\' inference.framework)' -x -a 'vllm sglang llmctl'
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'context' -d '--max-model-len (default: the model\'s maximum, shorter if it fits nowhere)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'concurrency' -d 'Sequences of the full context held at once: --max-num-seqs (default: as many as fit)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'tp' -d 'Tensor-parallel size (default: the smallest that fits)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'pp' -d 'Pipeline-parallel size (stages; one node each when they span nodes)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'replicas' -d 'Replicas (copies of the model)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'namespace' -d 'Namespace (inference.serviceNamespace; default: default)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'name' -d 'Name of every object (inference.serviceName; default: e.g. qwen3-1-7b-vllm)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'image' -d 'Engine image (default: vllm/vllm-openai:v0.11.0 for vLLM)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'with' -d 'Optional objects to render too, comma-separated (templates/values.yaml has their settings)' -x -a 'autoscaling pdb cache monitoring ingress'
+complete -c llmctl -n '__llmctl_at \'render\'' -s 'f' -l 'values' -d 'A values file (the AI-on-EKS inference chart\'s, or templates/values.yaml\'s keys); repeatable' -r -F
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'set' -d 'Set a value: key.path=value (Helm syntax; repeatable, after the -f files)' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'template-dir' -d 'Templates that override the built-in ones (also LLMCTL_TEMPLATE_DIR)' -r -F
+complete -c llmctl -n '__llmctl_at \'render\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'render\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'render\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -s 'f' -l 'file' -d 'Read the text from a file (\'-\' for stdin)' -r -F
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'no-special' -d 'Do not add the model\'s BOS/EOS (add_special_tokens=False)' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'count-only' -d 'Print only the number of tokens' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'lines' -d 'Tokenize each line separately (counts add up)' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'decode' -d 'Decode ids (space or comma separated) back to text' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'skip-special' -d 'With --decode: leave special tokens out' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -s 'o' -l 'output' -d 'Output format' -x -a 'table json yaml'
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'tokenize\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'messages' -d 'JSON file (\'-\' for stdin): a list of messages, or an object with "messages" (and "tools")' -r -F
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'tools' -d 'JSON file with a list of tool schemas' -r -F
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'kwargs' -d 'Extra template variables as a JSON object, e.g. \'{"enable_thinking": false}\'' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'template' -d 'Which of several named templates (default: as transformers picks)' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'no-generation-prompt' -d 'Do not open the assistant\'s turn' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'continue-final-message' -d 'End the prompt inside the final message so the model continues it' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'count-tokens' -d 'Also count the prompt\'s tokens (needs tokenizer.json)' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -s 'o' -l 'output' -d 'Output format' -x -a 'table json yaml'
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'chat-template\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'

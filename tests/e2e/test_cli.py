@@ -106,3 +106,13 @@ def test_data_on_stdout_errors_on_stderr(run):
     r = run("inspect", "no-such-model")
     assert r.out == ""
     assert r.err.startswith("llmctl: error:")
+
+
+def test_verbose_explains_on_stderr_only(run):
+    quiet = run("inspect", "qwen3-1.7b", "-o", "json")
+    loud = run("-v", "inspect", "qwen3-1.7b", "-o", "json")
+    assert quiet.err == ""
+    assert "answered by catalog" in loud.err
+    assert loud.out == quiet.out
+    env = run("inspect", "qwen3-1.7b", env={"LLMCTL_VERBOSE": "1"})
+    assert "answered by catalog" in env.err
