@@ -8,6 +8,7 @@
 #include "models.hpp"
 #include "pull.hpp"
 #include "render.hpp"
+#include "run.hpp"
 #include "size.hpp"
 #include "tokenize.hpp"
 
@@ -107,6 +108,9 @@ int main(int argc, char** argv) {
   cmd::ChatTemplateOptions chat_template_opts;
   chat_template_opts.global = &global;
   CLI::App* chat_template_cmd = cmd::register_chat_template(root, chat_template_opts);
+  cmd::RunOptions run_opts;
+  run_opts.global = &global;
+  CLI::App* run_cmd = cmd::register_run(root, run_opts);
 
   const bool stderr_color = use_color(stderr, false);
   try {
@@ -125,6 +129,7 @@ int main(int argc, char** argv) {
     if (render_cmd->parsed()) return cmd::run_render(render_opts);
     if (tokenize_cmd->parsed()) return cmd::run_tokenize(tokenize_opts);
     if (chat_template_cmd->parsed()) return cmd::run_chat_template(chat_template_opts);
+    if (run_cmd->parsed()) return cmd::run_run(run_opts);
     std::cout << root.help();
     return 0;
   };

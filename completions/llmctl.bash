@@ -7,7 +7,7 @@ __llmctl_aliases='qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qw
 # Subcommands of a command path.
 __llmctl_subcommands() {
   case "$1" in
-    '') echo 'models inspect completion pull size render tokenize chat-template' ;;
+    '') echo 'models inspect completion pull size render tokenize chat-template run' ;;
   esac
 }
 
@@ -23,6 +23,7 @@ __llmctl_options() {
     'render') echo '-h --help -o --output --gpu --instance --engine --context --concurrency --tp --pp --replicas --namespace --name --image --with -f --values --set --template-dir -v --verbose --no-color' ;;
     'tokenize') echo '-h --help -f --file --no-special --count-only --lines --decode --skip-special -o --output -v --verbose --no-color' ;;
     'chat-template') echo '-h --help --messages --tools --kwargs --template --no-generation-prompt --continue-final-message --count-tokens -o --output -v --verbose --no-color' ;;
+    'run') echo '-h --help -p --prompt --prompt-tokens -n --max-tokens --temperature --top-p --top-k --seed --ignore-eos --dummy-weights --batch --max-model-len -v --verbose --no-color' ;;
   esac
 }
 
@@ -145,6 +146,24 @@ __llmctl_option_value() {
     'chat-template|-v') echo 'any' ;;
     'chat-template|--verbose') echo 'any' ;;
     'chat-template|--no-color') echo 'any' ;;
+    'run|-h') echo 'any' ;;
+    'run|--help') echo 'any' ;;
+    'run|-p') echo 'any' ;;
+    'run|--prompt') echo 'any' ;;
+    'run|--prompt-tokens') echo 'any' ;;
+    'run|-n') echo 'any' ;;
+    'run|--max-tokens') echo 'any' ;;
+    'run|--temperature') echo 'any' ;;
+    'run|--top-p') echo 'any' ;;
+    'run|--top-k') echo 'any' ;;
+    'run|--seed') echo 'any' ;;
+    'run|--ignore-eos') echo 'any' ;;
+    'run|--dummy-weights') echo 'any' ;;
+    'run|--batch') echo 'any' ;;
+    'run|--max-model-len') echo 'any' ;;
+    'run|-v') echo 'any' ;;
+    'run|--verbose') echo 'any' ;;
+    'run|--no-color') echo 'any' ;;
   esac
 }
 
@@ -160,6 +179,7 @@ __llmctl_positional() {
     'tokenize|0') echo 'model' ;;
     'tokenize|1') echo 'any' ;;
     'chat-template|0') echo 'model' ;;
+    'run|0') echo 'model' ;;
   esac
 }
 

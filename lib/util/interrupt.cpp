@@ -17,6 +17,25 @@ sigset_t watched_signals() {
   return set;
 }
 
+// Threads that existed before the watcher (the BLAS thread pool is created
+// when libopenblas loads, before main) do not block SIGINT/SIGTERM, and the
+// kernel may deliver a process-wide signal to one of them. While a watcher
+// lives, this handler forwards such a signal to the watcher thread, which
+// blocks it and sigwait()s for it. Signal handlers can reach no object, so the
+// watcher's thread id is the one piece of process-wide state here.
+std::atomic<pthread_t> forward_target{};
+
+extern "C" void forward_to_watcher(int sig) { pthread_kill(forward_target.load(), sig); }
+
+void set_handlers(void (*handler)(int), struct sigaction* previous_int, struct sigaction* previous_term) {
+  struct sigaction action {};
+  action.sa_handler = handler;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, previous_int);
+  sigaction(SIGTERM, &action, previous_term);
+}
+
 }  // namespace
 
 InterruptWatcher::InterruptWatcher(std::atomic<bool>& interrupted) : interrupted_(interrupted) {
@@ -30,9 +49,13 @@ InterruptWatcher::InterruptWatcher(std::atomic<bool>& interrupted) : interrupted
       if (signal == SIGINT || signal == SIGTERM) interrupted_ = true;
     }
   });
+  forward_target = thread_.native_handle();
+  set_handlers(forward_to_watcher, &previous_int_, &previous_term_);
 }
 
 InterruptWatcher::~InterruptWatcher() {
+  sigaction(SIGINT, &previous_int_, nullptr);
+  sigaction(SIGTERM, &previous_term_, nullptr);
   stopping_ = true;
   pthread_kill(thread_.native_handle(), SIGUSR2);
   thread_.join();

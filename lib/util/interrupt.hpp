@@ -1,8 +1,9 @@
 // Ctrl-C as a cancellation request instead of sudden death, for commands
 // that must clean up (a download leaves only its .incomplete file) and then
-// exit with code 130. No signal handler and no global flag: SIGINT and
-// SIGTERM are blocked in every thread, and one watcher thread sigwait()s
-// for them and sets the flag the command passed in.
+// exit with code 130. SIGINT and SIGTERM are blocked in the threads the
+// command starts, and one watcher thread sigwait()s for them and sets the
+// flag the command passed in; a handler forwards the signal to the watcher
+// when it lands on a thread that existed before (a library's thread pool).
 #pragma once
 
 #include <signal.h>
@@ -24,6 +25,8 @@ class InterruptWatcher {
  private:
   std::atomic<bool>& interrupted_;
   sigset_t previous_mask_;
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
