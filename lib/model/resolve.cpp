@@ -163,6 +163,10 @@ ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, 
     const std::string_view id = reference.substr(0, reference.rfind('@'));
     if (e.code() != ExitCode::usage || is_path || !looks_like_hf_id(id)) throw;
   }
+  return resolve_from_hub(reference, catalog, client);
+}
+
+ResolvedModel resolve_from_hub(std::string_view reference, const Catalog& catalog, hub::HubClient& client) {
   const hub::RepoRef ref = hub::parse_repo_ref(reference);
   const std::string revision = ref.revision.value_or(hub::kDefaultRevision);
   hub::FetchedText fetched;

@@ -69,4 +69,9 @@ ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, 
 // Errors that name the cause.
 ResolvedModel resolve_model(std::string_view reference, const Catalog& catalog, hub::HubClient& client);
 
+// The Hub step of the above alone: `org/name[@revision]`'s config.json from
+// the Hub, or the HF cache when offline or unreachable. For callers that ran
+// the offline resolve_model themselves first.
+ResolvedModel resolve_from_hub(std::string_view reference, const Catalog& catalog, hub::HubClient& client);
+
 }  // namespace llmctl

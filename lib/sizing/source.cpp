@@ -79,31 +79,22 @@ LoadedModel load_model(std::string_view reference, HeaderPolicy policy, const Lo
     return *client;
   };
   fs::path model_dir;
-  try {
-    const ResolvedModel r = resolve_model(reference, Catalog::embedded(), env);
+  const auto take = [&](const ResolvedModel& r) {
     m.name = r.name;
     m.config_source_kind = source_kind_name(r.source);
     m.config_source = r.source_detail;
     m.config = r.config;
     model_dir = r.model_dir;
+  };
+  const Catalog catalog = Catalog::embedded();
+  try {
+    take(resolve_model(reference, catalog, env));
   } catch (const Error& e) {
     // An org/name neither in the catalog nor in the cache: its config.json from the Hub.
     if (!(hf_id && e.code() == ExitCode::usage && policy != HeaderPolicy::config && policy != HeaderPolicy::local))
       rethrow_as_usage(e);
-    const hub::RepoRef ref = hub::parse_repo_ref(reference);
-    log(fmt::format("{} is not in the catalog or the cache: fetching its config.json", ref.repo.id));
-    const hub::FetchedText text =
-        hub::fetch_file_text(hub_client(), ref.repo, ref.revision.value_or(hub::kDefaultRevision), "config.json");
-    const std::string where = fmt::format("{} config.json", ref.repo.id);
-    try {
-      m.config = parse_model_config(parse_json_text(text.text, where), where);
-    } catch (const Error& pe) {
-      rethrow_as_usage(pe);
-    }
-    m.name = ref.repo.id;
-    m.config_source_kind = text.file.source == hub::Source::hub ? "hub" : "hf_cache";
-    m.config_source = fmt::format("Hugging Face {} ({}@{})", text.file.source == hub::Source::hub ? "Hub" : "cache",
-                                  ref.repo.id, text.file.commit.substr(0, 12));
+    log(fmt::format("{} is not in the catalog or the cache: fetching its config.json", reference));
+    take(resolve_from_hub(reference, catalog, hub_client()));
   }
 
   if (policy == HeaderPolicy::config) return m;
