@@ -34,7 +34,7 @@ run: build
 	@$(LLMCTL) $(ARGS)
 
 unit-test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) --repeat until-pass:2
 
 e2e-test: build
 	LLMCTL_BIN=$(abspath $(LLMCTL)) scripts/run-e2e

@@ -1,7 +1,9 @@
 # LLMCTL_CUDA=AUTO|ON|OFF decides whether the CUDA backend (lib/backend/cuda +
 # kernels/) is built. AUTO builds it when nvcc is found; ON fails when it is not.
 # Architectures: sm_80, sm_86, sm_89, sm_90 as SASS plus compute_90 PTX so newer
-# GPUs JIT-compile the kernels.
+# GPUs JIT-compile the kernels. LLMCTL_CUDA_ARCHS overrides the list (e.g. "90"
+# while developing, or the local GPU's compute capability in scripts/gpu-check);
+# an explicit -DCMAKE_CUDA_ARCHITECTURES wins over both.
 set(LLMCTL_WITH_CUDA OFF)
 string(TOUPPER "${LLMCTL_CUDA}" _llmctl_cuda_mode)
 if(NOT _llmctl_cuda_mode MATCHES "^(AUTO|ON|OFF)$")
@@ -33,8 +35,10 @@ if(NOT _llmctl_cuda_mode STREQUAL "OFF")
 endif()
 
 if(LLMCTL_WITH_CUDA)
+  set(LLMCTL_CUDA_ARCHS "80-real;86-real;89-real;90-real;90-virtual" CACHE STRING
+      "CUDA architectures of the kernels (CMake CUDA_ARCHITECTURES syntax)")
   if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
-    set(CMAKE_CUDA_ARCHITECTURES 80-real 86-real 89-real 90-real 90-virtual)
+    set(CMAKE_CUDA_ARCHITECTURES ${LLMCTL_CUDA_ARCHS})
   endif()
   enable_language(CUDA)
   find_package(CUDAToolkit REQUIRED)
@@ -46,12 +50,44 @@ if(LLMCTL_WITH_CUDA)
        ${CMAKE_SOURCE_DIR}/kernels/*.cu)
   add_library(llmctl_cuda STATIC ${LLMCTL_CUDA_SOURCES})
   target_include_directories(llmctl_cuda PUBLIC ${CMAKE_SOURCE_DIR}/lib ${CMAKE_SOURCE_DIR}/kernels)
+  # Host code is held to the project's warnings (-Werror included); nvcc's own
+  # diagnostics on device code are errors too (-Werror all-warnings). No
+  # --use_fast_math: the kernels must match the CPU reference (expf, sincosf).
+  set(_llmctl_cuda_werror "")
+  if(LLMCTL_WERROR)
+    set(_llmctl_cuda_werror ",-Werror")
+  endif()
   target_compile_options(llmctl_cuda PRIVATE
-    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra>
-    $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra --expt-relaxed-constexpr>)
-  # cuBLAS joins with the kernels (the CUDA backend issue); static cudart keeps
-  # the binary runnable on machines without the CUDA toolkit.
-  target_link_libraries(llmctl_cuda PUBLIC CUDA::cudart_static)
+    $<$<COMPILE_LANGUAGE:CXX>:${LLMCTL_WARNINGS}>
+    $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra${_llmctl_cuda_werror} --expt-relaxed-constexpr
+                               -lineinfo>)
+  if(LLMCTL_WERROR)
+    target_compile_options(llmctl_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Werror=all-warnings>)
+  endif()
+  # The runner builds on the engine's types, the model's weights, the CPU
+  # backend's RoPE frequencies (one definition of inv_freq) and the sizing
+  # module's predictions; GEMMs go through cuBLASLt. Static cudart keeps the
+  # binary runnable on machines without the CUDA toolkit (the driver is enough).
+  target_link_libraries(llmctl_cuda PUBLIC CUDA::cudart_static CUDA::cublasLt CUDA::cublas
+                        llmctl_backend_cpu llmctl_sizing llmctl_engine llmctl_model llmctl_util)
   message(STATUS "llmctl: building the CUDA backend with ${CMAKE_CUDA_COMPILER} "
                  "(${CMAKE_CUDA_COMPILER_VERSION}) for ${CMAKE_CUDA_ARCHITECTURES}")
 endif()
+
+# The GPU tests (tests/backend_cuda): one binary, one ctest entry labelled
+# `gpu`, that exits 125 (reported as skipped) where no device is present.
+# Called from tests/CMakeLists.txt, after llmctl_test_main exists.
+function(llmctl_cuda_tests)
+  if(NOT LLMCTL_WITH_CUDA)
+    return()
+  endif()
+  file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/backend_cuda/*.cpp)
+  add_executable(llmctl_tests_backend_cuda ${_tests})
+  target_compile_options(llmctl_tests_backend_cuda PRIVATE ${LLMCTL_WARNINGS})
+  target_include_directories(llmctl_tests_backend_cuda PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+  target_compile_definitions(llmctl_tests_backend_cuda PRIVATE
+    LLMCTL_SOURCE_DIR="${CMAKE_SOURCE_DIR}" LLMCTL_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests/data")
+  target_link_libraries(llmctl_tests_backend_cuda PRIVATE llmctl_cuda doctest::doctest)
+  add_test(NAME "backend_cuda: gpu tests" COMMAND llmctl_tests_backend_cuda)
+  set_tests_properties("backend_cuda: gpu tests" PROPERTIES LABELS gpu SKIP_RETURN_CODE 125 TIMEOUT 900)
+endfunction()

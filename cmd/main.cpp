@@ -1,6 +1,7 @@
 // llmctl: size, fetch, deploy, serve and benchmark LLMs.
 // main() builds the command line, runs one subcommand, and is the one place
 // where errors become messages and exit codes (README.md, "Exit codes").
+#include "bench.hpp"
 #include "chat_template.hpp"
 #include "cli.hpp"
 #include "completion.hpp"
@@ -9,11 +10,13 @@
 #include "pull.hpp"
 #include "render.hpp"
 #include "run.hpp"
+#include "serve.hpp"
 #include "size.hpp"
 #include "tokenize.hpp"
 
 #include "hub/http.hpp"
 #include "util/error.hpp"
+#include "util/omp_env.hpp"
 #include "util/term.hpp"
 
 #include <llmctl/version.hpp>
@@ -66,6 +69,7 @@ int handle_parse_error(CLI::App& root, const CLI::ParseError& e, bool color) {
 
 int main(int argc, char** argv) {
   using namespace llmctl;
+  ensure_passive_omp_wait(argc, argv);  // before any thread: may re-execute the process
   const hub::CurlGlobal curl;  // libcurl's process-wide setup, before any thread exists
   CLI::App root{"llmctl: size, fetch, deploy, serve and benchmark LLMs.\n"
                 "One binary from \"which model?\" to \"it answers on a GPU\".",
@@ -111,6 +115,12 @@ int main(int argc, char** argv) {
   cmd::RunOptions run_opts;
   run_opts.global = &global;
   CLI::App* run_cmd = cmd::register_run(root, run_opts);
+  cmd::BenchOptions bench_opts;
+  bench_opts.global = &global;
+  CLI::App* bench_cmd = cmd::register_bench(root, bench_opts);
+  cmd::ServeOptions serve_opts;
+  serve_opts.global = &global;
+  CLI::App* serve_cmd = cmd::register_serve(root, serve_opts);
 
   const bool stderr_color = use_color(stderr, false);
   try {
@@ -130,6 +140,8 @@ int main(int argc, char** argv) {
     if (tokenize_cmd->parsed()) return cmd::run_tokenize(tokenize_opts);
     if (chat_template_cmd->parsed()) return cmd::run_chat_template(chat_template_opts);
     if (run_cmd->parsed()) return cmd::run_run(run_opts);
+    if (bench_cmd->parsed()) return cmd::run_bench(bench_opts);
+    if (serve_cmd->parsed()) return cmd::run_serve(serve_opts);
     std::cout << root.help();
     return 0;
   };

@@ -1,5 +1,6 @@
-// `llmctl run <model> -p "prompt"`: offline generation on the CPU engine,
-// streaming text to stdout, prefill and decode tokens/s on stderr.
+// `llmctl run <model> -p "prompt" [--chat] [--system S]`: offline generation
+// on the local engine, streaming text to stdout, prefill and decode tokens/s
+// on stderr.
 #pragma once
 
 #include "cli.hpp"
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace llmctl::cmd {
 
@@ -19,11 +21,24 @@ struct RunOptions {
   std::optional<double> temperature;
   std::optional<double> top_p;
   std::optional<std::int64_t> top_k;
+  std::optional<double> min_p;
+  std::optional<double> repetition_penalty;
+  std::optional<double> presence_penalty;
+  std::optional<double> frequency_penalty;
   std::optional<std::int64_t> seed;
+  std::vector<std::string> stop;
+  std::int64_t min_tokens = 0;
   bool ignore_eos = false;
+  bool chat = false;               // wrap the prompt in the model's chat template as a user message
+  std::string system;              // with --chat: a system message first
+  std::string chat_template_kwargs;  // JSON object, e.g. {"enable_thinking": false}
   bool dummy_weights = false;
+  std::string tokenizer;
+  std::string device = "auto";
+  std::string dtype = "auto";
   std::int64_t batch = 1;         // concurrent copies of the request (aggregate throughput)
   std::int64_t max_model_len = 0; // 0: min(max_position_embeddings, 4096)
+  std::string generation_config = "auto";
 };
 
 CLI::App* register_run(CLI::App& root, RunOptions& opts);

@@ -7,7 +7,8 @@ __llmctl_aliases='qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qw
 # Subcommands of a command path.
 __llmctl_subcommands() {
   case "$1" in
-    '') echo 'models inspect completion pull size render tokenize chat-template run' ;;
+    '') echo 'models inspect completion pull size render tokenize chat-template run bench serve' ;;
+    'bench') echo 'serve engine' ;;
   esac
 }
 
@@ -23,7 +24,11 @@ __llmctl_options() {
     'render') echo '-h --help -o --output --gpu --instance --engine --context --concurrency --tp --pp --replicas --namespace --name --image --with -f --values --set --template-dir -v --verbose --no-color' ;;
     'tokenize') echo '-h --help -f --file --no-special --count-only --lines --decode --skip-special -o --output -v --verbose --no-color' ;;
     'chat-template') echo '-h --help --messages --tools --kwargs --template --no-generation-prompt --continue-final-message --count-tokens -o --output -v --verbose --no-color' ;;
-    'run') echo '-h --help -p --prompt --prompt-tokens -n --max-tokens --temperature --top-p --top-k --seed --ignore-eos --dummy-weights --batch --max-model-len -v --verbose --no-color' ;;
+    'run') echo '-h --help -p --prompt --prompt-tokens --chat --system --chat-template-kwargs -n --max-tokens --min-tokens --temperature --top-p --top-k --min-p --repetition-penalty --presence-penalty --frequency-penalty --seed --stop --ignore-eos --dummy-weights --tokenizer --device --dtype --batch --max-model-len --generation-config -v --verbose --no-color' ;;
+    'bench') echo '-h --help -v --verbose --no-color' ;;
+    'bench serve') echo '-h --help --base-url --endpoint --model --tokenizer --dataset --input-len --output-len --range-ratio --num-prompts --request-rate --burstiness --max-concurrency --warmup --goodput --percentiles --sweep --save-result --save-csv --save-svg --api-key --seed --ignore-eos --temperature --no-ready-check --no-progress -v --verbose --no-color' ;;
+    'bench engine') echo '-h --help --device --dtype --gpu-memory-utilization --dummy-weights -p --n-prompt -n --n-gen --batch -r --repetitions --num-prompts --input-len --output-len --max-model-len --max-num-seqs --seed -o --output -v --verbose --no-color' ;;
+    'serve') echo '-h --help --host --port --served-model-name --api-key --max-model-len --max-num-seqs --max-num-batched-tokens --gpu-memory-utilization --device --dtype --dummy-weights --tokenizer --reasoning-parser --default-chat-template-kwargs --generation-config --drain-timeout --seed -v --verbose --no-color' ;;
   esac
 }
 
@@ -151,19 +156,113 @@ __llmctl_option_value() {
     'run|-p') echo 'any' ;;
     'run|--prompt') echo 'any' ;;
     'run|--prompt-tokens') echo 'any' ;;
+    'run|--chat') echo 'any' ;;
+    'run|--system') echo 'any' ;;
+    'run|--chat-template-kwargs') echo 'any' ;;
     'run|-n') echo 'any' ;;
     'run|--max-tokens') echo 'any' ;;
+    'run|--min-tokens') echo 'any' ;;
     'run|--temperature') echo 'any' ;;
     'run|--top-p') echo 'any' ;;
     'run|--top-k') echo 'any' ;;
+    'run|--min-p') echo 'any' ;;
+    'run|--repetition-penalty') echo 'any' ;;
+    'run|--presence-penalty') echo 'any' ;;
+    'run|--frequency-penalty') echo 'any' ;;
     'run|--seed') echo 'any' ;;
+    'run|--stop') echo 'any' ;;
     'run|--ignore-eos') echo 'any' ;;
     'run|--dummy-weights') echo 'any' ;;
+    'run|--tokenizer') echo 'path' ;;
+    'run|--device') echo 'choice:auto cpu cuda' ;;
+    'run|--dtype') echo 'choice:auto float32 bfloat16' ;;
     'run|--batch') echo 'any' ;;
     'run|--max-model-len') echo 'any' ;;
+    'run|--generation-config') echo 'choice:auto vllm' ;;
     'run|-v') echo 'any' ;;
     'run|--verbose') echo 'any' ;;
     'run|--no-color') echo 'any' ;;
+    'bench|-h') echo 'any' ;;
+    'bench|--help') echo 'any' ;;
+    'bench|-v') echo 'any' ;;
+    'bench|--verbose') echo 'any' ;;
+    'bench|--no-color') echo 'any' ;;
+    'bench serve|-h') echo 'any' ;;
+    'bench serve|--help') echo 'any' ;;
+    'bench serve|--base-url') echo 'any' ;;
+    'bench serve|--endpoint') echo 'any' ;;
+    'bench serve|--model') echo 'any' ;;
+    'bench serve|--tokenizer') echo 'path' ;;
+    'bench serve|--dataset') echo 'path' ;;
+    'bench serve|--input-len') echo 'any' ;;
+    'bench serve|--output-len') echo 'any' ;;
+    'bench serve|--range-ratio') echo 'any' ;;
+    'bench serve|--num-prompts') echo 'any' ;;
+    'bench serve|--request-rate') echo 'any' ;;
+    'bench serve|--burstiness') echo 'any' ;;
+    'bench serve|--max-concurrency') echo 'any' ;;
+    'bench serve|--warmup') echo 'any' ;;
+    'bench serve|--goodput') echo 'any' ;;
+    'bench serve|--percentiles') echo 'any' ;;
+    'bench serve|--sweep') echo 'any' ;;
+    'bench serve|--save-result') echo 'path' ;;
+    'bench serve|--save-csv') echo 'path' ;;
+    'bench serve|--save-svg') echo 'path' ;;
+    'bench serve|--api-key') echo 'any' ;;
+    'bench serve|--seed') echo 'any' ;;
+    'bench serve|--ignore-eos') echo 'any' ;;
+    'bench serve|--temperature') echo 'any' ;;
+    'bench serve|--no-ready-check') echo 'any' ;;
+    'bench serve|--no-progress') echo 'any' ;;
+    'bench serve|-v') echo 'any' ;;
+    'bench serve|--verbose') echo 'any' ;;
+    'bench serve|--no-color') echo 'any' ;;
+    'bench engine|-h') echo 'any' ;;
+    'bench engine|--help') echo 'any' ;;
+    'bench engine|--device') echo 'choice:auto cpu cuda' ;;
+    'bench engine|--dtype') echo 'choice:auto float32 bfloat16' ;;
+    'bench engine|--gpu-memory-utilization') echo 'any' ;;
+    'bench engine|--dummy-weights') echo 'any' ;;
+    'bench engine|-p') echo 'any' ;;
+    'bench engine|--n-prompt') echo 'any' ;;
+    'bench engine|-n') echo 'any' ;;
+    'bench engine|--n-gen') echo 'any' ;;
+    'bench engine|--batch') echo 'any' ;;
+    'bench engine|-r') echo 'any' ;;
+    'bench engine|--repetitions') echo 'any' ;;
+    'bench engine|--num-prompts') echo 'any' ;;
+    'bench engine|--input-len') echo 'any' ;;
+    'bench engine|--output-len') echo 'any' ;;
+    'bench engine|--max-model-len') echo 'any' ;;
+    'bench engine|--max-num-seqs') echo 'any' ;;
+    'bench engine|--seed') echo 'any' ;;
+    'bench engine|-o') echo 'choice:md csv json' ;;
+    'bench engine|--output') echo 'choice:md csv json' ;;
+    'bench engine|-v') echo 'any' ;;
+    'bench engine|--verbose') echo 'any' ;;
+    'bench engine|--no-color') echo 'any' ;;
+    'serve|-h') echo 'any' ;;
+    'serve|--help') echo 'any' ;;
+    'serve|--host') echo 'any' ;;
+    'serve|--port') echo 'any' ;;
+    'serve|--served-model-name') echo 'any' ;;
+    'serve|--api-key') echo 'any' ;;
+    'serve|--max-model-len') echo 'any' ;;
+    'serve|--max-num-seqs') echo 'any' ;;
+    'serve|--max-num-batched-tokens') echo 'any' ;;
+    'serve|--gpu-memory-utilization') echo 'any' ;;
+    'serve|--device') echo 'choice:auto cuda cpu' ;;
+    'serve|--dtype') echo 'choice:auto float32 bfloat16' ;;
+    'serve|--dummy-weights') echo 'any' ;;
+    'serve|--tokenizer') echo 'path' ;;
+    'serve|--reasoning-parser') echo 'choice:qwen3' ;;
+    'serve|--default-chat-template-kwargs') echo 'any' ;;
+    'serve|--generation-config') echo 'choice:auto vllm' ;;
+    'serve|--drain-timeout') echo 'any' ;;
+    'serve|--seed') echo 'any' ;;
+    'serve|-v') echo 'any' ;;
+    'serve|--verbose') echo 'any' ;;
+    'serve|--no-color') echo 'any' ;;
   esac
 }
 
@@ -180,6 +279,8 @@ __llmctl_positional() {
     'tokenize|1') echo 'any' ;;
     'chat-template|0') echo 'model' ;;
     'run|0') echo 'model' ;;
+    'bench engine|0') echo 'model' ;;
+    'serve|0') echo 'model' ;;
   esac
 }
 

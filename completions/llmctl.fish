@@ -2,8 +2,8 @@
 # Use: llmctl completion fish | source, or install as
 # ~/.config/fish/completions/llmctl.fish
 
-set -g __llmctl_subcommand_keys '|models' '|inspect' '|completion' '|pull' '|size' '|render' '|tokenize' '|chat-template' '|run'
-set -g __llmctl_value_options '|-h' '|--help' '|--version' '|-v' '|--verbose' '|--no-color' 'models|-h' 'models|--help' 'models|-o' 'models|--output' 'models|-v' 'models|--verbose' 'models|--no-color' 'inspect|-h' 'inspect|--help' 'inspect|-o' 'inspect|--output' 'inspect|-v' 'inspect|--verbose' 'inspect|--no-color' 'completion|-h' 'completion|--help' 'completion|-v' 'completion|--verbose' 'completion|--no-color' 'pull|-h' 'pull|--help' 'pull|--include' 'pull|--exclude' 'pull|--revision' 'pull|--local-dir' 'pull|--max-workers' 'pull|--token' 'pull|--dry-run' 'pull|--headers-only' 'pull|-o' 'pull|--output' 'pull|-v' 'pull|--verbose' 'pull|--no-color' 'size|-h' 'size|--help' 'size|-o' 'size|--output' 'size|--dtype' 'size|--kv-dtype' 'size|--context' 'size|--concurrency' 'size|--tp' 'size|--pp' 'size|--max-num-batched-tokens' 'size|--max-num-seqs' 'size|--gpu' 'size|--instance' 'size|--gpu-memory-utilization' 'size|--block-size' 'size|--vllm-version' 'size|--vllm-constant' 'size|--weights-from' 'size|--check' 'size|--guide' 'size|--explain' 'size|-v' 'size|--verbose' 'size|--no-color' 'render|-h' 'render|--help' 'render|-o' 'render|--output' 'render|--gpu' 'render|--instance' 'render|--engine' 'render|--context' 'render|--concurrency' 'render|--tp' 'render|--pp' 'render|--replicas' 'render|--namespace' 'render|--name' 'render|--image' 'render|--with' 'render|-f' 'render|--values' 'render|--set' 'render|--template-dir' 'render|-v' 'render|--verbose' 'render|--no-color' 'tokenize|-h' 'tokenize|--help' 'tokenize|-f' 'tokenize|--file' 'tokenize|--no-special' 'tokenize|--count-only' 'tokenize|--lines' 'tokenize|--decode' 'tokenize|--skip-special' 'tokenize|-o' 'tokenize|--output' 'tokenize|-v' 'tokenize|--verbose' 'tokenize|--no-color' 'chat-template|-h' 'chat-template|--help' 'chat-template|--messages' 'chat-template|--tools' 'chat-template|--kwargs' 'chat-template|--template' 'chat-template|--no-generation-prompt' 'chat-template|--continue-final-message' 'chat-template|--count-tokens' 'chat-template|-o' 'chat-template|--output' 'chat-template|-v' 'chat-template|--verbose' 'chat-template|--no-color' 'run|-h' 'run|--help' 'run|-p' 'run|--prompt' 'run|--prompt-tokens' 'run|-n' 'run|--max-tokens' 'run|--temperature' 'run|--top-p' 'run|--top-k' 'run|--seed' 'run|--ignore-eos' 'run|--dummy-weights' 'run|--batch' 'run|--max-model-len' 'run|-v' 'run|--verbose' 'run|--no-color'
+set -g __llmctl_subcommand_keys '|models' '|inspect' '|completion' '|pull' '|size' '|render' '|tokenize' '|chat-template' '|run' '|bench' '|serve' 'bench|serve' 'bench|engine'
+set -g __llmctl_value_options '|-h' '|--help' '|--version' '|-v' '|--verbose' '|--no-color' 'models|-h' 'models|--help' 'models|-o' 'models|--output' 'models|-v' 'models|--verbose' 'models|--no-color' 'inspect|-h' 'inspect|--help' 'inspect|-o' 'inspect|--output' 'inspect|-v' 'inspect|--verbose' 'inspect|--no-color' 'completion|-h' 'completion|--help' 'completion|-v' 'completion|--verbose' 'completion|--no-color' 'pull|-h' 'pull|--help' 'pull|--include' 'pull|--exclude' 'pull|--revision' 'pull|--local-dir' 'pull|--max-workers' 'pull|--token' 'pull|--dry-run' 'pull|--headers-only' 'pull|-o' 'pull|--output' 'pull|-v' 'pull|--verbose' 'pull|--no-color' 'size|-h' 'size|--help' 'size|-o' 'size|--output' 'size|--dtype' 'size|--kv-dtype' 'size|--context' 'size|--concurrency' 'size|--tp' 'size|--pp' 'size|--max-num-batched-tokens' 'size|--max-num-seqs' 'size|--gpu' 'size|--instance' 'size|--gpu-memory-utilization' 'size|--block-size' 'size|--vllm-version' 'size|--vllm-constant' 'size|--weights-from' 'size|--check' 'size|--guide' 'size|--explain' 'size|-v' 'size|--verbose' 'size|--no-color' 'render|-h' 'render|--help' 'render|-o' 'render|--output' 'render|--gpu' 'render|--instance' 'render|--engine' 'render|--context' 'render|--concurrency' 'render|--tp' 'render|--pp' 'render|--replicas' 'render|--namespace' 'render|--name' 'render|--image' 'render|--with' 'render|-f' 'render|--values' 'render|--set' 'render|--template-dir' 'render|-v' 'render|--verbose' 'render|--no-color' 'tokenize|-h' 'tokenize|--help' 'tokenize|-f' 'tokenize|--file' 'tokenize|--no-special' 'tokenize|--count-only' 'tokenize|--lines' 'tokenize|--decode' 'tokenize|--skip-special' 'tokenize|-o' 'tokenize|--output' 'tokenize|-v' 'tokenize|--verbose' 'tokenize|--no-color' 'chat-template|-h' 'chat-template|--help' 'chat-template|--messages' 'chat-template|--tools' 'chat-template|--kwargs' 'chat-template|--template' 'chat-template|--no-generation-prompt' 'chat-template|--continue-final-message' 'chat-template|--count-tokens' 'chat-template|-o' 'chat-template|--output' 'chat-template|-v' 'chat-template|--verbose' 'chat-template|--no-color' 'run|-h' 'run|--help' 'run|-p' 'run|--prompt' 'run|--prompt-tokens' 'run|--chat' 'run|--system' 'run|--chat-template-kwargs' 'run|-n' 'run|--max-tokens' 'run|--min-tokens' 'run|--temperature' 'run|--top-p' 'run|--top-k' 'run|--min-p' 'run|--repetition-penalty' 'run|--presence-penalty' 'run|--frequency-penalty' 'run|--seed' 'run|--stop' 'run|--ignore-eos' 'run|--dummy-weights' 'run|--tokenizer' 'run|--device' 'run|--dtype' 'run|--batch' 'run|--max-model-len' 'run|--generation-config' 'run|-v' 'run|--verbose' 'run|--no-color' 'bench|-h' 'bench|--help' 'bench|-v' 'bench|--verbose' 'bench|--no-color' 'bench serve|-h' 'bench serve|--help' 'bench serve|--base-url' 'bench serve|--endpoint' 'bench serve|--model' 'bench serve|--tokenizer' 'bench serve|--dataset' 'bench serve|--input-len' 'bench serve|--output-len' 'bench serve|--range-ratio' 'bench serve|--num-prompts' 'bench serve|--request-rate' 'bench serve|--burstiness' 'bench serve|--max-concurrency' 'bench serve|--warmup' 'bench serve|--goodput' 'bench serve|--percentiles' 'bench serve|--sweep' 'bench serve|--save-result' 'bench serve|--save-csv' 'bench serve|--save-svg' 'bench serve|--api-key' 'bench serve|--seed' 'bench serve|--ignore-eos' 'bench serve|--temperature' 'bench serve|--no-ready-check' 'bench serve|--no-progress' 'bench serve|-v' 'bench serve|--verbose' 'bench serve|--no-color' 'bench engine|-h' 'bench engine|--help' 'bench engine|--device' 'bench engine|--dtype' 'bench engine|--gpu-memory-utilization' 'bench engine|--dummy-weights' 'bench engine|-p' 'bench engine|--n-prompt' 'bench engine|-n' 'bench engine|--n-gen' 'bench engine|--batch' 'bench engine|-r' 'bench engine|--repetitions' 'bench engine|--num-prompts' 'bench engine|--input-len' 'bench engine|--output-len' 'bench engine|--max-model-len' 'bench engine|--max-num-seqs' 'bench engine|--seed' 'bench engine|-o' 'bench engine|--output' 'bench engine|-v' 'bench engine|--verbose' 'bench engine|--no-color' 'serve|-h' 'serve|--help' 'serve|--host' 'serve|--port' 'serve|--served-model-name' 'serve|--api-key' 'serve|--max-model-len' 'serve|--max-num-seqs' 'serve|--max-num-batched-tokens' 'serve|--gpu-memory-utilization' 'serve|--device' 'serve|--dtype' 'serve|--dummy-weights' 'serve|--tokenizer' 'serve|--reasoning-parser' 'serve|--default-chat-template-kwargs' 'serve|--generation-config' 'serve|--drain-timeout' 'serve|--seed' 'serve|-v' 'serve|--verbose' 'serve|--no-color'
 
 # Prints the command path and the number of positionals typed after it.
 function __llmctl_state
@@ -56,7 +56,9 @@ complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'size' -
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'render' -d 'Kubernetes manifests for vLLM (or SGLang, llmctl serve) sized for the model and the instance'
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'tokenize' -d 'Turn text into a model\'s token ids (identical to Hugging Face)'
 complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'chat-template' -d 'Render a conversation with the model\'s chat template: the exact prompt'
-complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'run' -d 'Generate text offline on the CPU engine'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'run' -d 'Generate text offline on the local engine'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'bench' -d 'Benchmark an OpenAI endpoint (serve) or the local engine (engine)'
+complete -c llmctl -n '__llmctl_at \'\'; and __llmctl_no_positional' -a 'serve' -d 'Serve a model over an OpenAI-compatible HTTP API (vLLM\'s flags and endpoints)'
 complete -c llmctl -n '__llmctl_at \'\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
 complete -c llmctl -n '__llmctl_at \'\'' -l 'version' -d 'Print the version and exit' -x
 complete -c llmctl -n '__llmctl_at \'\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
@@ -156,15 +158,101 @@ complete -c llmctl -n '__llmctl_at \'chat-template\'; and __llmctl_npos 0' -F -a
 complete -c llmctl -n '__llmctl_at \'run\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -s 'p' -l 'prompt' -d 'The prompt text' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'prompt-tokens' -d 'Use a synthetic prompt of N token ids instead (benchmarks)' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'chat' -d 'Send the prompt as a user message through the model\'s chat template' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'system' -d 'With --chat: a system message before the prompt' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'chat-template-kwargs' -d 'With --chat: JSON keywords for the template, e.g. \'{"enable_thinking": false}\'' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -s 'n' -l 'max-tokens' -d 'Most tokens to generate' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'min-tokens' -d 'Tokens generated before EOS or a stop may end the output' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'temperature' -d 'Sampling temperature (0: greedy; default: generation_config.json)' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'top-p' -d 'Nucleus sampling mass' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'top-k' -d 'Keep the k most likely tokens' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'min-p' -d 'Drop tokens below min_p times the top probability' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'repetition-penalty' -d 'Penalty on tokens of the prompt and output (1: none)' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'presence-penalty' -d 'Penalty on tokens already generated' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'frequency-penalty' -d 'Penalty per occurrence in the output' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'seed' -d 'Random seed of the request' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'stop' -d 'Stop string (repeatable); it is not printed' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'ignore-eos' -d 'Keep generating past EOS' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'dummy-weights' -d 'Random weights of the real shapes (no download; for benchmarks)' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'tokenizer' -d 'Directory (or pulled model) holding tokenizer.json, if not the model\'s' -r -F
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'device' -d 'auto | cpu | cuda' -x -a 'auto cpu cuda'
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'dtype' -d 'Weights in memory: auto (the checkpoint\'s: bf16 stays bf16), float32, bfloat16' -x -a 'auto float32 bfloat16'
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'batch' -d 'Run N copies of the request at once (aggregate throughput)' -x
-complete -c llmctl -n '__llmctl_at \'run\'' -l 'max-model-len' -d 'Positions per sequence (default: min(config, 4096))' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'max-model-len' -d 'Positions per sequence (default: min(config, 4096) on the CPU)' -x
+complete -c llmctl -n '__llmctl_at \'run\'' -l 'generation-config' -d 'auto: sampling defaults from generation_config.json; vllm: vLLM\'s own defaults' -x -a 'auto vllm'
 complete -c llmctl -n '__llmctl_at \'run\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
 complete -c llmctl -n '__llmctl_at \'run\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
 complete -c llmctl -n '__llmctl_at \'run\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'
+complete -c llmctl -n '__llmctl_at \'bench\'; and __llmctl_no_positional' -a 'serve' -d 'Benchmark an OpenAI-compatible endpoint (vLLM\'s serving benchmark)'
+complete -c llmctl -n '__llmctl_at \'bench\'; and __llmctl_no_positional' -a 'engine' -d 'Offline prefill and decode tokens/s of the local engine (llama-bench style)'
+complete -c llmctl -n '__llmctl_at \'bench\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'bench\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'bench\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'base-url' -d 'Server base URL (e.g. a kubectl port-forward)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'endpoint' -d '/v1/completions or /v1/chat/completions' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'model' -d 'Model name sent in requests (default: the first of GET /v1/models)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'tokenizer' -d 'Directory holding tokenizer.json (prompt lengths, token counts)' -r -F
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'dataset' -d 'random | sharegpt FILE | jsonl FILE' -r -F
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'input-len' -d 'Random dataset: prompt tokens' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'output-len' -d 'Tokens to generate (max_tokens)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'range-ratio' -d 'Random dataset: lengths uniform in [L(1-r), L(1+r)]' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'num-prompts' -d 'Requests to send' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'request-rate' -d 'Requests per second, or inf (all at once)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'burstiness' -d 'Gamma shape of the arrivals: 1 Poisson, <1 burstier, >1 steadier' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'max-concurrency' -d 'Most requests in flight (default: unlimited)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'warmup' -d 'Warm-up requests before measuring' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'goodput' -d 'SLOs in ms for goodput, e.g. ttft:200,tpot:50,e2el:2000' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'percentiles' -d 'Percentiles to report, comma-separated' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'sweep' -d 'Run once per value: concurrency=1,4,16,64' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'save-result' -d 'Write vLLM\'s result JSON (and FILE\'s .csv and .svg next to it)' -r -F
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'save-csv' -d 'Per-request CSV (default: next to --save-result)' -r -F
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'save-svg' -d 'SVG chart (default: next to --save-result)' -r -F
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'api-key' -d 'Bearer token (also OPENAI_API_KEY)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'seed' -d 'Seed of the prompts and arrival times' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'ignore-eos' -d 'Ask the server to ignore EOS (vLLM extension), so outputs have --output-len tokens' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'temperature' -d 'Sampling temperature sent with each request (default: server\'s)' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'no-ready-check' -d 'Skip the initial single test request' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'no-progress' -d 'No progress bar on stderr' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'bench serve\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'device' -d 'auto | cpu | cuda' -x -a 'auto cpu cuda'
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'dtype' -d 'Weights in memory: auto (the checkpoint\'s: bf16 stays bf16), float32, bfloat16' -x -a 'auto float32 bfloat16'
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'gpu-memory-utilization' -d 'CUDA: share of device memory to use' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'dummy-weights' -d 'Random weights of the real shapes (no download)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'p' -l 'n-prompt' -d 'Prompt lengths of the pp tests (comma-separated, 0: none)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'n' -l 'n-gen' -d 'Generated tokens of the tg tests (comma-separated, 0: none)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'batch' -d 'Concurrent sequences per test (comma-separated)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'r' -l 'repetitions' -d 'Repetitions of each test' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'num-prompts' -d 'Throughput mode: push N prompts through the scheduler at once' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'input-len' -d 'Throughput mode: prompt tokens' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'output-len' -d 'Throughput mode: generated tokens' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'max-model-len' -d 'Positions per sequence (default: min(config, 4096) on the CPU)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'max-num-seqs' -d 'Most sequences the scheduler runs at once' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'seed' -d 'Seed of the random prompts' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'o' -l 'output' -d 'md | csv | json' -x -a 'md csv json'
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'bench engine\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'
+complete -c llmctl -n '__llmctl_at \'serve\'' -s 'h' -l 'help' -d 'Print this help message and exit' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'host' -d 'Address to listen on' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'port' -d 'Port to listen on' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'served-model-name' -d 'Model name(s) the API answers to (default: the model argument); the first is reported' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'api-key' -d 'Require \'Authorization: Bearer KEY\' on /v1 routes' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'max-model-len' -d 'Context length: prompt + completion tokens (default: the model\'s; CPU: at most 4096)' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'max-num-seqs' -d 'Most sequences running at once' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'max-num-batched-tokens' -d 'Tokens per engine step (default: max(2048, max-model-len))' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'gpu-memory-utilization' -d 'Share of GPU memory for weights, activations and KV cache' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'device' -d 'Backend' -x -a 'auto cuda cpu'
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'dtype' -d 'Weights in memory: auto (the checkpoint\'s: bf16 stays bf16), float32, bfloat16' -x -a 'auto float32 bfloat16'
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'dummy-weights' -d 'Random weights of the real shapes (no download; for benchmarks)' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'tokenizer' -d 'Directory or HF id of the tokenizer files (default: the model\'s)' -r -F
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'reasoning-parser' -d 'Split reasoning_content from content' -x -a 'qwen3'
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'default-chat-template-kwargs' -d 'JSON object of chat template arguments for every request, e.g. \'{"enable_thinking": false}\'' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'generation-config' -d 'auto: sampling defaults from generation_config.json; vllm: vLLM\'s own defaults' -x -a 'auto vllm'
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'drain-timeout' -d 'SIGTERM: seconds running requests get to finish' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'seed' -d 'Seed of the engine\'s sampling keys (requests without a seed)' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -s 'v' -l 'verbose' -d 'Verbose logs on stderr' -x
+complete -c llmctl -n '__llmctl_at \'serve\'' -l 'no-color' -d 'Never colour output (NO_COLOR is honoured too)' -x
+complete -c llmctl -n '__llmctl_at \'serve\'; and __llmctl_npos 0' -F -a 'qwen3-0.6b qwen3-1.7b qwen3-4b qwen3-8b qwen3-14b qwen3-32b qwen3-30b-a3b qwen2.5-7b-instruct qwen2.5-7b llama-3.2-1b llama-3.2-3b llama-3.1-8b llama-3.1-70b mistral-7b mixtral-8x7b gemma-2-9b gemma-3-27b gemma-3-4b deepseek-v3 gpt-oss-20b gpt-oss-120b phi-4 llama-3.2-1b-instruct llama-3.2-3b-instruct llama-3.1-8b-instruct'

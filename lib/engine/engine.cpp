@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <chrono>
+#include <stdexcept>
 
 namespace llmctl::engine {
 
@@ -23,11 +24,20 @@ std::vector<SequenceUpdate> Engine::step(StopChecker* stop_checker) {
     decode_only = decode_only && s.num_tokens == 1 && s.start >= s.seq->num_prompt_tokens();
   const auto started = std::chrono::steady_clock::now();
   runner_.execute(plan, make_model_batch(plan, scheduler_.block_manager().block_size()), logits_);
-  std::vector<SampledToken> sampled = sampler_.sample(plan, logits_);
+  std::vector<SampledToken> sampled =
+      runner_.samples_on_device() ? runner_.sample(plan) : sampler_.sample(plan, logits_);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   (decode_only ? stats_.decode_seconds : stats_.prefill_seconds) += seconds;
   (decode_only ? stats_.decode_tokens : stats_.prefill_tokens) += plan.total_num_tokens;
   return scheduler_.update_from_output(plan, sampled, stop_checker);
+}
+
+}  // namespace llmctl::engine
+
+namespace llmctl::engine {
+
+std::vector<SampledToken> ModelRunner::sample(const SchedulerOutput&) {
+  throw std::logic_error("ModelRunner::sample: this runner does not sample on its device");
 }
 
 }  // namespace llmctl::engine

@@ -73,6 +73,15 @@ class ModelRunner {
   // Runner-side state of sequences in plan.preempted_ids/finished_ids, or
   // with is_new set, must be dropped before this step computes.
   virtual void execute(const SchedulerOutput& plan, const ModelBatch& batch, Logits& out) = 0;
+
+  // Device-side sampling (the CUDA backend): when true, execute() may leave
+  // `out` empty (the logits stay on the device) and the Engine calls
+  // sample(plan) instead of its CPU Sampler, with the same semantics
+  // (sampler.hpp: steps, Philox draws, raw logprobs). Default: off.
+  virtual bool samples_on_device() const { return false; }
+  // One SampledToken per plan entry with needs_logits, in order, from the
+  // logits of the last execute().
+  virtual std::vector<SampledToken> sample(const SchedulerOutput& plan);
 };
 
 }  // namespace llmctl::engine

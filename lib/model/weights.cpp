@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -79,6 +80,27 @@ void convert(const unsigned char* src, const std::string& dtype, std::size_t n, 
   }
 }
 
+// To bf16 bits: a BF16 tensor is copied; F32 and F16 values round to nearest even.
+void convert_bf16(const unsigned char* src, const std::string& dtype, std::size_t n, std::uint16_t* dst,
+                  const std::string& what) {
+  if (dtype == "BF16") {
+    std::memcpy(dst, src, n * 2);
+    return;
+  }
+  std::vector<float> tmp(std::min<std::size_t>(n, 1 << 16));
+  for (std::size_t i0 = 0; i0 < n; i0 += tmp.size()) {
+    const std::size_t len = std::min(tmp.size(), n - i0);
+    const std::size_t esize = dtype == "F32" ? 4 : 2;
+    convert(src + i0 * esize, dtype, len, tmp.data(), what);
+    for (std::size_t i = 0; i < len; ++i) dst[i0 + i] = float_to_bfloat16(tmp[i]);
+  }
+}
+
+// Matrices take the run's dtype; 1-D tensors (norms, biases) stay fp32.
+WeightDtype held_dtype(const std::vector<std::int64_t>& shape, WeightDtype dtype) {
+  return shape.size() >= 2 ? dtype : WeightDtype::float32;
+}
+
 std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw runtime_error(fmt::format("{}: cannot read", p.string()));
@@ -93,6 +115,41 @@ std::int64_t WeightTensor::elements() const {
   std::int64_t n = 1;
   for (auto d : shape) n *= d;
   return n;
+}
+
+std::int64_t WeightTensor::bytes() const {
+  return static_cast<std::int64_t>(data.size() * sizeof(float) + bf16.size() * sizeof(std::uint16_t));
+}
+
+float WeightTensor::at(std::int64_t i) const {
+  const auto k = static_cast<std::size_t>(i);
+  return dtype == WeightDtype::bfloat16 ? bfloat16_to_float(bf16.at(k)) : data.at(k);
+}
+
+std::int64_t ModelWeights::bytes() const {
+  std::int64_t n = 0;
+  for (const auto& [name, t] : tensors_) n += t.bytes();
+  return n;
+}
+
+WeightDtype parse_weight_dtype(std::string_view text) {
+  if (text == "float32" || text == "fp32" || text == "float") return WeightDtype::float32;
+  if (text == "bfloat16" || text == "bf16") return WeightDtype::bfloat16;
+  throw usage_error(fmt::format("dtype '{}' is not supported by the CPU backend", text),
+                    "use float32 or bfloat16");
+}
+
+std::string_view to_string(WeightDtype dtype) {
+  return dtype == WeightDtype::bfloat16 ? "bfloat16" : "float32";
+}
+
+std::uint16_t float_to_bfloat16(float f) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((bits >> 16) | 0x40u);  // quiet NaN
+  // Round to nearest even: add 0x7fff plus the lowest kept bit, then truncate.
+  bits += 0x7fffu + ((bits >> 16) & 1u);
+  return static_cast<std::uint16_t>(bits >> 16);
 }
 
 float half_to_float(std::uint16_t h) {
@@ -139,9 +196,9 @@ std::vector<ExpectedTensor> expected_tensors(const ModelConfig& c) {
                                     c.architecture),
                         "supported: Qwen3, Qwen2, Llama and Mistral dense decoders");
   }
-  if (c.moe || c.mla || c.sliding_window || c.mlp_bias || c.attention_output_bias)
-    throw usage_error(fmt::format("the CPU backend does not run this {} variant (MoE, MLA, sliding window or "
-                                  "o_proj/MLP biases)", c.architecture));
+  if (c.moe || c.mla || c.mlp_bias || c.attention_output_bias)
+    throw usage_error(fmt::format("the CPU backend does not run this {} variant (MoE, MLA or o_proj/MLP biases)",
+                                  c.architecture));
   const auto H = static_cast<std::int64_t>(c.hidden_size), V = static_cast<std::int64_t>(c.vocab_size);
   const auto D = static_cast<std::int64_t>(c.head_dim), I = static_cast<std::int64_t>(c.intermediate_size);
   const auto q = static_cast<std::int64_t>(c.num_attention_heads) * D;
@@ -185,7 +242,7 @@ const WeightTensor& ModelWeights::lm_head() const {
   return it != tensors_.end() ? it->second : get("model.embed_tokens.weight");
 }
 
-ModelWeights load_weights(const std::filesystem::path& dir, const ModelConfig& config) {
+ModelWeights load_weights(const std::filesystem::path& dir, const ModelConfig& config, WeightDtype dtype) {
   const auto expected = expected_tensors(config);
   // tensor name -> shard file
   std::map<std::string, std::string> where;
@@ -220,9 +277,16 @@ ModelWeights load_weights(const std::filesystem::path& dir, const ModelConfig& c
         throw runtime_error(fmt::format("{}: tensor {} runs past the end of the file", path.string(), info.name));
       WeightTensor t;
       for (auto d : info.shape) t.shape.push_back(static_cast<std::int64_t>(d));
-      t.data.resize(static_cast<std::size_t>(t.elements()));
-      convert(file.data() + data_start + info.data_begin, info.dtype, t.data.size(), t.data.data(),
-              path.string() + ": " + info.name);
+      t.dtype = held_dtype(t.shape, dtype);
+      const auto n = static_cast<std::size_t>(t.elements());
+      const unsigned char* src = file.data() + data_start + info.data_begin;
+      if (t.dtype == WeightDtype::bfloat16) {
+        t.bf16.resize(n);
+        convert_bf16(src, info.dtype, n, t.bf16.data(), path.string() + ": " + info.name);
+      } else {
+        t.data.resize(n);
+        convert(src, info.dtype, n, t.data.data(), path.string() + ": " + info.name);
+      }
       where[info.name] = shard;
       weights.put(info.name, std::move(t));
     }
@@ -242,7 +306,7 @@ ModelWeights load_weights(const std::filesystem::path& dir, const ModelConfig& c
   return weights;
 }
 
-ModelWeights dummy_weights(const ModelConfig& config, std::uint64_t seed) {
+ModelWeights dummy_weights(const ModelConfig& config, std::uint64_t seed, WeightDtype dtype) {
   ModelWeights weights;
   std::mt19937_64 rng(seed);
   for (const auto& e : expected_tensors(config)) {
@@ -255,6 +319,12 @@ ModelWeights dummy_weights(const ModelConfig& config, std::uint64_t seed) {
     const double a = norm ? 0.0 : e.shape.size() == 2 ? std::sqrt(3.0 / static_cast<double>(e.shape[1])) : 0.02;
     std::uniform_real_distribution<float> dist(static_cast<float>(-a), static_cast<float>(a));
     for (float& x : t.data) x = norm ? 1.0f : dist(rng);
+    t.dtype = held_dtype(t.shape, dtype);
+    if (t.dtype == WeightDtype::bfloat16) {
+      t.bf16.resize(t.data.size());
+      for (std::size_t i = 0; i < t.data.size(); ++i) t.bf16[i] = float_to_bfloat16(t.data[i]);
+      std::vector<float>().swap(t.data);
+    }
     weights.put(e.name, std::move(t));
   }
   return weights;

@@ -65,7 +65,9 @@ TEST_CASE("ops: rms_norm, rope, silu_mul and linear follow their formulas") {
 
   const float a[2 * 3] = {1, 2, 3, 4, 5, 6}, W[2 * 3] = {1, 0, 0, 0, 1, 1}, b[2] = {10, 20};
   float o[4];
-  linear(a, 2, 3, W, b, 2, o);
+  WeightView wv;
+  wv.f32 = W;
+  linear(select_kernels(Isa::generic), a, 2, 3, wv, b, 2, o);
   CHECK(o[0] == 11);
   CHECK(o[1] == 25);
   CHECK(o[2] == 14);

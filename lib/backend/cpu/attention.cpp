@@ -23,8 +23,8 @@ void write_kv(const engine::ModelBatch& batch, const float* k, const float* v, c
   }
 }
 
-void attend(const engine::ModelBatch& batch, const float* q, std::int64_t heads, const KvLayerView& cache,
-            float* out) {
+void attend(const Kernels& k, const engine::ModelBatch& batch, const float* q, std::int64_t heads,
+            const KvLayerView& cache, std::int64_t window, float* out) {
   const std::int64_t D = cache.head_dim, kvh = cache.kv_heads, group = heads / kvh, B = batch.block_size;
   const std::int64_t kv_row = kvh * D;
   const float scale = 1.0f / std::sqrt(static_cast<float>(D));
@@ -34,35 +34,35 @@ void attend(const engine::ModelBatch& batch, const float* q, std::int64_t heads,
     for (std::int32_t t = batch.query_start[static_cast<std::size_t>(i)]; t < batch.query_start[static_cast<std::size_t>(i) + 1]; ++t)
       seq_of[static_cast<std::size_t>(t)] = static_cast<std::int32_t>(i);
   const std::int64_t work = batch.num_tokens() * heads;
-#pragma omp parallel
+#pragma omp parallel if (work > 1)
   {
     std::vector<float> scores;
 #pragma omp for schedule(dynamic, 4)
     for (std::int64_t w = 0; w < work; ++w) {
       const std::int64_t t = w / heads, h = w % heads, g = h / group;
       const auto& table = batch.block_tables[static_cast<std::size_t>(seq_of[static_cast<std::size_t>(t)])];
-      const std::int64_t n = batch.positions[static_cast<std::size_t>(t)] + 1;  // causal: keys 0..pos
+      const std::int64_t pos = batch.positions[static_cast<std::size_t>(t)];
+      const std::int64_t first = window > 0 ? std::max<std::int64_t>(0, pos - window + 1) : 0;
+      const std::int64_t n = pos + 1 - first;  // causal (and windowed): keys first..pos
       const float* qv = q + (t * heads + h) * D;
       scores.resize(static_cast<std::size_t>(n));
       float max = -std::numeric_limits<float>::infinity();
-      for (std::int64_t p = 0; p < n; ++p) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t p = first + i;
         const std::int64_t slot = static_cast<std::int64_t>(table[static_cast<std::size_t>(p / B)]) * B + p % B;
-        const float* kv = cache.k + slot * kv_row + g * D;
-        float dot = 0.0f;
-        for (std::int64_t d = 0; d < D; ++d) dot += qv[d] * kv[d];
-        scores[static_cast<std::size_t>(p)] = dot * scale;
-        max = std::max(max, dot * scale);
+        const float s = k.dot(qv, cache.k + slot * kv_row + g * D, D) * scale;
+        scores[static_cast<std::size_t>(i)] = s;
+        max = std::max(max, s);
       }
       float sum = 0.0f;  // softmax in fp32: exp(s - max) / sum
       for (float& s : scores) sum += (s = std::exp(s - max));
       const float inv = 1.0f / sum;
       float* o = out + (t * heads + h) * D;
       std::fill(o, o + D, 0.0f);
-      for (std::int64_t p = 0; p < n; ++p) {
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t p = first + i;
         const std::int64_t slot = static_cast<std::int64_t>(table[static_cast<std::size_t>(p / B)]) * B + p % B;
-        const float* vv = cache.v + slot * kv_row + g * D;
-        const float pr = scores[static_cast<std::size_t>(p)] * inv;
-        for (std::int64_t d = 0; d < D; ++d) o[d] += pr * vv[d];
+        k.axpy(scores[static_cast<std::size_t>(i)] * inv, cache.v + slot * kv_row + g * D, o, D);
       }
     }
   }

@@ -1,11 +1,16 @@
-// The plain CPU forward-pass ops, in fp32, computed as transformers computes
-// them (the reference the CUDA kernels are checked against). Row-major
-// activations [rows x dim]. GEMMs go through OpenBLAS (cblas_sgemm);
-// elementwise loops are split across threads with OpenMP (the OpenBLAS pool
-// and the OpenMP pool never run at the same time: each op is one or the other).
+// The CPU forward-pass ops, activations in fp32, computed as transformers
+// computes them (the reference the CUDA kernels are checked against).
+// Row-major activations [rows x dim].
+//
+// Threads: OpenMP is the only thread pool. OpenBLAS is made single-threaded
+// (blas_single_thread) and called once per OpenMP thread on a slice of the
+// output columns: with OpenBLAS's own pthread pool beside OpenMP's, both
+// pools spin-wait for work on the same cores and decode ran 2x slower.
 #pragma once
 
+#include "backend/cpu/kernels.hpp"
 #include "model/config.hpp"
+#include "model/weights.hpp"
 
 #include <cstdint>
 #include <span>
@@ -13,9 +18,28 @@
 
 namespace llmctl::backend::cpu {
 
+// A Linear weight [out x in] in fp32 or bf16 (exactly one pointer set).
+struct WeightView {
+  const float* f32 = nullptr;
+  const std::uint16_t* bf16 = nullptr;
+};
+WeightView weight_view(const WeightTensor& t);
+
+// Sets OpenBLAS (if that is the BLAS linked) to one thread; found with
+// dlsym, so another BLAS links too.
+void blas_single_thread();
+
+// Activation rows up to which linear() uses the GEMV kernels rather than
+// sgemm (decode batches): measured on a Zen 4 with bench/engine-throughput.
+inline constexpr std::int64_t kGemvMaxRows = 16;
+
 // y[n x out] = x[n x in] * W^T (+ bias): torch.nn.Linear with W stored [out, in].
-void linear(const float* x, std::int64_t n, std::int64_t in, const float* w, const float* bias, std::int64_t out,
-            float* y);
+//   n <= kGemvMaxRows: kernels.gemv_* over output rows split across threads
+//     (bf16 weights with AVX-512-BF16: activations rounded to bf16 first, see kernels.hpp);
+//   otherwise: cblas_sgemm per thread on its output columns, bf16 weights
+//     widened to fp32 tiles first (exact), so prefill math is fp32.
+void linear(const Kernels& kernels, const float* x, std::int64_t n, std::int64_t in, WeightView w,
+            const float* bias, std::int64_t out, float* y);
 
 // y = w * (x / sqrt(mean(x^2) + eps)) per row of `dim` values: LlamaRMSNorm /
 // Qwen3RMSNorm (fp32 throughout; the weight applies after the cast back,
@@ -41,9 +65,9 @@ void apply_rope(float* x, std::int64_t tokens, std::int64_t heads, std::int64_t 
 // gate[n x I] <- silu(gate) * up, silu(g) = g / (1 + e^-g): SwiGLU's product.
 void silu_mul(float* gate, const float* up, std::int64_t count);
 
-// out[t] = table[ids[t]] (rows of `dim`); a runtime Error for an id outside the table.
-void embedding(std::span<const std::int32_t> ids, const float* table, std::int64_t vocab, std::int64_t dim,
-               float* out);
+// out[t] = table[ids[t]] (rows of `dim`, widened from bf16); a runtime Error for an id outside the table.
+void embedding(const Kernels& kernels, std::span<const std::int32_t> ids, WeightView table, std::int64_t vocab,
+               std::int64_t dim, float* out);
 
 // x += y, elementwise.
 void add_inplace(float* x, const float* y, std::int64_t count);
