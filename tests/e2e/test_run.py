@@ -81,3 +81,20 @@ def test_run_seed_reproducible_sampling(run):
             "--ignore-eos")
     a, b = run(*args), run(*args)
     assert a.code == 0 and a.out == b.out
+
+
+def test_run_ctrl_c_exits_130(llmctl_bin, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMCTL_", "HF_"))}
+    env.update(HF_HOME=str(tmp_path / "hf"), HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen([llmctl_bin, "run", "qwen3-0.6b", "--dummy-weights", "--prompt-tokens", "8", "-n", "100000",
+                             "--max-model-len", "4096", "--ignore-eos"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    time.sleep(3)  # building the weights or generating: either way SIGINT must end it with 130
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert b"interrupted" in err
