@@ -15,9 +15,7 @@ namespace llmctl::cmd {
 
 CLI::App* register_run(CLI::App& root, RunOptions& o) {
   auto* app = root.add_subcommand("run", "Generate text offline on the local engine");
-  app->add_option("model", o.model, "Model: a local model directory, or a catalog alias / HF id (pulled, or with --dummy-weights)")
-      ->required()
-      ->type_name("MODEL");
+  add_engine_flags(*app, o.engine);
   app->add_option("-p,--prompt", o.prompt, "The prompt text")->type_name("TEXT");
   app->add_option("--prompt-tokens", o.prompt_tokens, "Use a synthetic prompt of N token ids instead (benchmarks)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
@@ -40,19 +38,8 @@ CLI::App* register_run(CLI::App& root, RunOptions& o) {
   app->add_option("--seed", o.seed, "Random seed of the request");
   app->add_option("--stop", o.stop, "Stop string (repeatable); it is not printed")->type_name("TEXT");
   app->add_flag("--ignore-eos", o.ignore_eos, "Keep generating past EOS");
-  app->add_flag("--dummy-weights", o.dummy_weights, "Random weights of the real shapes (no download; for benchmarks)");
-  app->add_option("--tokenizer", o.tokenizer, "Directory (or pulled model) holding tokenizer.json, if not the model's")
-      ->type_name("DIR");
-  app->add_option("--device", o.device, "auto | cpu | cuda")->capture_default_str()
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  app->add_option("--dtype", o.dtype, "Weights in memory: auto (the checkpoint's: bf16 stays bf16), float32, bfloat16")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "float32", "bfloat16"}));
   app->add_option("--batch", o.batch, "Run N copies of the request at once (aggregate throughput)")
       ->capture_default_str()->check(CLI::Range(std::int64_t{1}, std::int64_t{1024}));
-  app->add_option("--max-model-len", o.max_model_len, "Positions per sequence (default: min(config, 4096) on the CPU)");
-  app->add_option("--generation-config", o.generation_config,
-                  "auto: sampling defaults from generation_config.json; vllm: vLLM's own defaults")
-      ->capture_default_str()->check(CLI::IsMember({"auto", "vllm"}));
   cli::set_examples(*app,
                     "  llmctl run ./Qwen3-0.6B/ -p \"The capital of France is\" -n 32\n"
                     "  llmctl run ./Qwen3-0.6B/ --chat --system \"Answer briefly.\" -p \"What is 2+2?\" "
@@ -93,14 +80,7 @@ std::vector<engine::TokenId> prompt_ids(const RunOptions& o, const runtime::Mode
   ChatRequest request;
   if (!o.system.empty()) request.messages.push_back(Json{{"role", "system"}, {"content", o.system}});
   request.messages.push_back(Json{{"role", "user"}, {"content", o.prompt}});
-  if (!o.chat_template_kwargs.empty()) {
-    try {
-      request.kwargs = Json::parse(o.chat_template_kwargs);
-    } catch (const Json::exception& e) {
-      throw usage_error(fmt::format("--chat-template-kwargs: invalid JSON: {}", e.what()));
-    }
-    if (!request.kwargs.is_object()) throw usage_error("--chat-template-kwargs must be a JSON object");
-  }
+  if (!o.chat_template_kwargs.empty()) request.kwargs = parse_json_object_flag("--chat-template-kwargs", o.chat_template_kwargs);
   // The template writes the special tokens itself (vLLM: add_special_tokens=False for chat).
   return session.encode(session.require_chat_template().render(request), false);
 }
@@ -111,15 +91,8 @@ int run_run(const RunOptions& o) {
   if (o.prompt.empty() == (o.prompt_tokens == 0)) throw usage_error("give either --prompt or --prompt-tokens");
   if ((!o.system.empty() || !o.chat_template_kwargs.empty()) && !o.chat)
     throw usage_error("--system and --chat-template-kwargs need --chat");
-  runtime::SessionOptions so;
-  so.model = o.model;
-  so.tokenizer = o.tokenizer;
-  so.dummy_weights = o.dummy_weights;
-  so.device = runtime::parse_device(o.device);
-  so.dtype = o.dtype;
-  so.max_model_len = o.max_model_len;
+  runtime::SessionOptions so = o.engine.resolve();
   so.max_num_seqs = std::max<std::int64_t>(o.batch, 1);
-  so.use_generation_config = o.generation_config == "auto";
   const bool verbose = o.global && o.global->verbose;
   std::atomic<bool> interrupted{false};
   const InterruptWatcher watcher(interrupted);  // before the backend's threads start

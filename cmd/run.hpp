@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cli.hpp"
+#include "engine_flags.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,7 @@ namespace llmctl::cmd {
 
 struct RunOptions {
   const cli::GlobalOptions* global = nullptr;
-  std::string model;
+  EngineFlags engine;  // model, device, dtype, context, weights
   std::string prompt;
   std::int64_t prompt_tokens = 0;  // > 0: a synthetic prompt of this many ids (benchmarks)
   std::int64_t max_tokens = 128;
@@ -32,13 +33,7 @@ struct RunOptions {
   bool chat = false;               // wrap the prompt in the model's chat template as a user message
   std::string system;              // with --chat: a system message first
   std::string chat_template_kwargs;  // JSON object, e.g. {"enable_thinking": false}
-  bool dummy_weights = false;
-  std::string tokenizer;
-  std::string device = "auto";
-  std::string dtype = "auto";
   std::int64_t batch = 1;         // concurrent copies of the request (aggregate throughput)
-  std::int64_t max_model_len = 0; // 0: min(max_position_embeddings, 4096)
-  std::string generation_config = "auto";
 };
 
 CLI::App* register_run(CLI::App& root, RunOptions& opts);

@@ -24,11 +24,11 @@ __llmctl_options() {
     'render') echo '-h --help -o --output --gpu --instance --engine --context --concurrency --tp --pp --replicas --namespace --name --image --with -f --values --set --template-dir -v --verbose --no-color' ;;
     'tokenize') echo '-h --help -f --file --no-special --count-only --lines --decode --skip-special -o --output -v --verbose --no-color' ;;
     'chat-template') echo '-h --help --messages --tools --kwargs --template --no-generation-prompt --continue-final-message --count-tokens -o --output -v --verbose --no-color' ;;
-    'run') echo '-h --help -p --prompt --prompt-tokens --chat --system --chat-template-kwargs -n --max-tokens --min-tokens --temperature --top-p --top-k --min-p --repetition-penalty --presence-penalty --frequency-penalty --seed --stop --ignore-eos --dummy-weights --tokenizer --device --dtype --batch --max-model-len --generation-config -v --verbose --no-color' ;;
+    'run') echo '-h --help --dummy-weights --tokenizer --device --dtype --max-model-len --gpu-memory-utilization --generation-config -p --prompt --prompt-tokens --chat --system --chat-template-kwargs -n --max-tokens --min-tokens --temperature --top-p --top-k --min-p --repetition-penalty --presence-penalty --frequency-penalty --seed --stop --ignore-eos --batch -v --verbose --no-color' ;;
     'bench') echo '-h --help -v --verbose --no-color' ;;
     'bench serve') echo '-h --help --base-url --endpoint --model --tokenizer --dataset --input-len --output-len --range-ratio --num-prompts --request-rate --burstiness --max-concurrency --warmup --goodput --percentiles --sweep --save-result --save-csv --save-svg --api-key --seed --ignore-eos --temperature --no-ready-check --no-progress -v --verbose --no-color' ;;
-    'bench engine') echo '-h --help --device --dtype --gpu-memory-utilization --dummy-weights -p --n-prompt -n --n-gen --batch -r --repetitions --num-prompts --input-len --output-len --max-model-len --max-num-seqs --seed -o --output -v --verbose --no-color' ;;
-    'serve') echo '-h --help --host --port --served-model-name --api-key --max-model-len --max-num-seqs --max-num-batched-tokens --gpu-memory-utilization --device --dtype --dummy-weights --tokenizer --reasoning-parser --default-chat-template-kwargs --generation-config --drain-timeout --seed -v --verbose --no-color' ;;
+    'bench engine') echo '-h --help --dummy-weights --tokenizer --device --dtype --max-model-len --gpu-memory-utilization --generation-config -p --n-prompt -n --n-gen --batch -r --repetitions --num-prompts --input-len --output-len --max-num-seqs --seed -o --output -v --verbose --no-color' ;;
+    'serve') echo '-h --help --dummy-weights --tokenizer --device --dtype --max-model-len --gpu-memory-utilization --generation-config --host --port --served-model-name --api-key --max-num-seqs --max-num-batched-tokens --reasoning-parser --default-chat-template-kwargs --drain-timeout --seed -v --verbose --no-color' ;;
   esac
 }
 
@@ -153,6 +153,13 @@ __llmctl_option_value() {
     'chat-template|--no-color') echo 'any' ;;
     'run|-h') echo 'any' ;;
     'run|--help') echo 'any' ;;
+    'run|--dummy-weights') echo 'any' ;;
+    'run|--tokenizer') echo 'path' ;;
+    'run|--device') echo 'choice:auto cpu cuda' ;;
+    'run|--dtype') echo 'choice:auto float32 bfloat16' ;;
+    'run|--max-model-len') echo 'any' ;;
+    'run|--gpu-memory-utilization') echo 'any' ;;
+    'run|--generation-config') echo 'choice:auto vllm' ;;
     'run|-p') echo 'any' ;;
     'run|--prompt') echo 'any' ;;
     'run|--prompt-tokens') echo 'any' ;;
@@ -172,13 +179,7 @@ __llmctl_option_value() {
     'run|--seed') echo 'any' ;;
     'run|--stop') echo 'any' ;;
     'run|--ignore-eos') echo 'any' ;;
-    'run|--dummy-weights') echo 'any' ;;
-    'run|--tokenizer') echo 'path' ;;
-    'run|--device') echo 'choice:auto cpu cuda' ;;
-    'run|--dtype') echo 'choice:auto float32 bfloat16' ;;
     'run|--batch') echo 'any' ;;
-    'run|--max-model-len') echo 'any' ;;
-    'run|--generation-config') echo 'choice:auto vllm' ;;
     'run|-v') echo 'any' ;;
     'run|--verbose') echo 'any' ;;
     'run|--no-color') echo 'any' ;;
@@ -219,10 +220,13 @@ __llmctl_option_value() {
     'bench serve|--no-color') echo 'any' ;;
     'bench engine|-h') echo 'any' ;;
     'bench engine|--help') echo 'any' ;;
+    'bench engine|--dummy-weights') echo 'any' ;;
+    'bench engine|--tokenizer') echo 'path' ;;
     'bench engine|--device') echo 'choice:auto cpu cuda' ;;
     'bench engine|--dtype') echo 'choice:auto float32 bfloat16' ;;
+    'bench engine|--max-model-len') echo 'any' ;;
     'bench engine|--gpu-memory-utilization') echo 'any' ;;
-    'bench engine|--dummy-weights') echo 'any' ;;
+    'bench engine|--generation-config') echo 'choice:auto vllm' ;;
     'bench engine|-p') echo 'any' ;;
     'bench engine|--n-prompt') echo 'any' ;;
     'bench engine|-n') echo 'any' ;;
@@ -233,7 +237,6 @@ __llmctl_option_value() {
     'bench engine|--num-prompts') echo 'any' ;;
     'bench engine|--input-len') echo 'any' ;;
     'bench engine|--output-len') echo 'any' ;;
-    'bench engine|--max-model-len') echo 'any' ;;
     'bench engine|--max-num-seqs') echo 'any' ;;
     'bench engine|--seed') echo 'any' ;;
     'bench engine|-o') echo 'choice:md csv json' ;;
@@ -243,21 +246,21 @@ __llmctl_option_value() {
     'bench engine|--no-color') echo 'any' ;;
     'serve|-h') echo 'any' ;;
     'serve|--help') echo 'any' ;;
+    'serve|--dummy-weights') echo 'any' ;;
+    'serve|--tokenizer') echo 'path' ;;
+    'serve|--device') echo 'choice:auto cpu cuda' ;;
+    'serve|--dtype') echo 'choice:auto float32 bfloat16' ;;
+    'serve|--max-model-len') echo 'any' ;;
+    'serve|--gpu-memory-utilization') echo 'any' ;;
+    'serve|--generation-config') echo 'choice:auto vllm' ;;
     'serve|--host') echo 'any' ;;
     'serve|--port') echo 'any' ;;
     'serve|--served-model-name') echo 'any' ;;
     'serve|--api-key') echo 'any' ;;
-    'serve|--max-model-len') echo 'any' ;;
     'serve|--max-num-seqs') echo 'any' ;;
     'serve|--max-num-batched-tokens') echo 'any' ;;
-    'serve|--gpu-memory-utilization') echo 'any' ;;
-    'serve|--device') echo 'choice:auto cuda cpu' ;;
-    'serve|--dtype') echo 'choice:auto float32 bfloat16' ;;
-    'serve|--dummy-weights') echo 'any' ;;
-    'serve|--tokenizer') echo 'path' ;;
     'serve|--reasoning-parser') echo 'choice:qwen3' ;;
     'serve|--default-chat-template-kwargs') echo 'any' ;;
-    'serve|--generation-config') echo 'choice:auto vllm' ;;
     'serve|--drain-timeout') echo 'any' ;;
     'serve|--seed') echo 'any' ;;
     'serve|-v') echo 'any' ;;
